@@ -1,0 +1,11 @@
+/** Bit flags of one input step. Shared by client (keyboard) and server (rules). */
+export const Button = {
+  Thrust: 1,
+  Left: 2,
+  Right: 4,
+  Brake: 8,
+} as const;
+
+export function has(buttons: number, button: number): boolean {
+  return (buttons & button) !== 0;
+}

@@ -1,0 +1,225 @@
+import { ByteReader, type ByteWriter } from './bytes.js';
+
+/**
+ * One entity as it travels on the wire: integer, quantized fields only (see quantize.ts).
+ * `kind` and `variant` are opaque to the engine; the game gives them meaning.
+ */
+export interface WireEntity {
+  readonly handle: number;
+  readonly kind: number;
+  readonly variant: number;
+  readonly qx: number;
+  readonly qy: number;
+  readonly qa: number;
+}
+
+/**
+ * A snapshot as seen by one client. `entities` is sorted by handle and contains only what is near
+ * that client; `own` is the full-precision state of the client's own entity for reconciliation.
+ */
+export interface SnapshotFrame {
+  /** Per-client, increasing from 1. */
+  id: number;
+  tick: number;
+  /** Last input sequence applied for this client (0 = none yet). */
+  ackSeq: number;
+  own: readonly number[] | null;
+  entities: readonly WireEntity[];
+}
+
+const FORMAT_KEYFRAME = 1;
+const FORMAT_DELTA = 2;
+
+const F_NEW = 1;
+const F_X = 2;
+const F_Y = 4;
+const F_ANGLE = 8;
+const F_VARIANT = 16;
+
+/**
+ * Encodes `frame` as a delta against `baseline` (a frame the client has acknowledged), or as a
+ * keyframe when there is none. Both lists must be sorted by handle.
+ *
+ * Layout: u8 format, varuint id, varuint baselineId (delta only), varuint tick, varuint ackSeq,
+ * u8 ownLength + f32s, varuint removedCount + handle gaps, varuint changedCount + records.
+ * A record is a handle gap, a flag byte, then only the fields that changed (zigzag deltas).
+ */
+export function encodeSnapshot(
+  out: ByteWriter,
+  frame: SnapshotFrame,
+  baseline: { id: number; entities: readonly WireEntity[] } | null,
+): void {
+  out.reset();
+  out.u8(baseline ? FORMAT_DELTA : FORMAT_KEYFRAME);
+  out.varuint(frame.id);
+  if (baseline) out.varuint(baseline.id);
+  out.varuint(frame.tick);
+  out.varuint(frame.ackSeq);
+  const own = frame.own;
+  out.u8(own ? own.length : 0);
+  if (own) for (const v of own) out.f32(v);
+
+  const cur = frame.entities;
+  const base = baseline ? baseline.entities : EMPTY;
+
+  // Removed: in the baseline, not in the current frame.
+  let removed = 0;
+  for (let i = 0, j = 0; i < base.length; i++) {
+    const h = base[i]!.handle;
+    while (j < cur.length && cur[j]!.handle < h) j++;
+    if (j >= cur.length || cur[j]!.handle !== h) removed++;
+  }
+  out.varuint(removed);
+  let prev = 0;
+  for (let i = 0, j = 0; i < base.length; i++) {
+    const h = base[i]!.handle;
+    while (j < cur.length && cur[j]!.handle < h) j++;
+    if (j >= cur.length || cur[j]!.handle !== h) {
+      out.varuint(h - prev);
+      prev = h;
+    }
+  }
+
+  // Changed or new: walk both sorted lists; count first so the reader knows how many follow.
+  let changed = 0;
+  for (let i = 0, j = 0; i < cur.length; i++) {
+    const e = cur[i]!;
+    while (j < base.length && base[j]!.handle < e.handle) j++;
+    if (diffFlags(j < base.length && base[j]!.handle === e.handle ? base[j]! : null, e) !== 0) changed++;
+  }
+  out.varuint(changed);
+  prev = 0;
+  for (let i = 0, j = 0; i < cur.length; i++) {
+    const e = cur[i]!;
+    while (j < base.length && base[j]!.handle < e.handle) j++;
+    const b = j < base.length && base[j]!.handle === e.handle ? base[j]! : null;
+    const flags = diffFlags(b, e);
+    if (flags === 0) continue;
+    if (flags === F_NEW || !b) {
+      out.varuint(e.handle - prev);
+      prev = e.handle;
+      out.u8(F_NEW);
+      out.u8(e.kind);
+      out.u8(e.variant);
+      out.varint(e.qx);
+      out.varint(e.qy);
+      out.u8(e.qa);
+      continue;
+    }
+    out.varuint(e.handle - prev);
+    prev = e.handle;
+    out.u8(flags);
+    if (flags & F_X) out.varint(e.qx - b.qx);
+    if (flags & F_Y) out.varint(e.qy - b.qy);
+    if (flags & F_ANGLE) out.u8(e.qa);
+    if (flags & F_VARIANT) out.u8(e.variant);
+  }
+}
+
+const EMPTY: readonly WireEntity[] = [];
+
+function diffFlags(b: WireEntity | null, e: WireEntity): number {
+  if (!b) return F_NEW;
+  if (b === e) return 0;
+  let flags = 0;
+  if (b.qx !== e.qx) flags |= F_X;
+  if (b.qy !== e.qy) flags |= F_Y;
+  if (b.qa !== e.qa) flags |= F_ANGLE;
+  if (b.variant !== e.variant) flags |= F_VARIANT;
+  // A different kind under the same handle cannot be expressed as a delta: resend in full.
+  if (b.kind !== e.kind) flags = F_NEW;
+  return flags;
+}
+
+export interface DecodedSnapshot extends SnapshotFrame {
+  /** 0 for a keyframe. */
+  baselineId: number;
+}
+
+export class MissingBaselineError extends Error {
+  constructor(readonly baselineId: number) {
+    super(`snapshot delta refers to unknown baseline ${baselineId}`);
+  }
+}
+
+/**
+ * Decodes a snapshot into the full entity list. `baselines` returns an earlier decoded frame by id;
+ * a delta whose baseline is unknown throws MissingBaselineError (the client then simply waits: the
+ * server falls back to a keyframe once acknowledgements stop matching).
+ */
+export function decodeSnapshot(
+  bytes: Uint8Array,
+  baselines: (id: number) => readonly WireEntity[] | undefined,
+): DecodedSnapshot {
+  const r = new ByteReader(bytes);
+  const format = r.u8();
+  if (format !== FORMAT_KEYFRAME && format !== FORMAT_DELTA) {
+    throw new RangeError(`unknown snapshot format ${format}`);
+  }
+  const id = r.varuint();
+  const baselineId = format === FORMAT_DELTA ? r.varuint() : 0;
+  const tick = r.varuint();
+  const ackSeq = r.varuint();
+  const ownLength = r.u8();
+  let own: number[] | null = null;
+  if (ownLength > 0) {
+    own = new Array<number>(ownLength);
+    for (let i = 0; i < ownLength; i++) own[i] = r.f32();
+  }
+  let base: readonly WireEntity[] = EMPTY;
+  if (format === FORMAT_DELTA) {
+    const found = baselines(baselineId);
+    if (!found) throw new MissingBaselineError(baselineId);
+    base = found;
+  }
+
+  const removedCount = r.varuint();
+  const removed = new Set<number>();
+  let prev = 0;
+  for (let i = 0; i < removedCount; i++) {
+    prev += r.varuint();
+    removed.add(prev);
+  }
+
+  const changedCount = r.varuint();
+  const changed: WireEntity[] = [];
+  prev = 0;
+  let bi = 0;
+  for (let i = 0; i < changedCount; i++) {
+    const handle = prev + r.varuint();
+    prev = handle;
+    const flags = r.u8();
+    if (flags & F_NEW) {
+      const kind = r.u8();
+      const variant = r.u8();
+      const qx = r.varint();
+      const qy = r.varint();
+      const qa = r.u8();
+      changed.push({ handle, kind, variant, qx, qy, qa });
+      continue;
+    }
+    while (bi < base.length && base[bi]!.handle < handle) bi++;
+    const b = base[bi];
+    if (!b || b.handle !== handle) throw new RangeError(`delta for unknown entity ${handle}`);
+    const qx = flags & F_X ? b.qx + r.varint() : b.qx;
+    const qy = flags & F_Y ? b.qy + r.varint() : b.qy;
+    const qa = flags & F_ANGLE ? r.u8() : b.qa;
+    const variant = flags & F_VARIANT ? r.u8() : b.variant;
+    changed.push({ handle, kind: b.kind, variant, qx, qy, qa });
+  }
+
+  // Merge: baseline minus removed, overridden/extended by changed; both sorted by handle.
+  const entities: WireEntity[] = [];
+  let ci = 0;
+  for (const b of base) {
+    while (ci < changed.length && changed[ci]!.handle < b.handle) entities.push(changed[ci++]!);
+    if (ci < changed.length && changed[ci]!.handle === b.handle) {
+      entities.push(changed[ci++]!);
+    } else if (!removed.has(b.handle)) {
+      entities.push(b);
+    }
+  }
+  while (ci < changed.length) entities.push(changed[ci++]!);
+
+  return { id, baselineId, tick, ackSeq, own, entities };
+}

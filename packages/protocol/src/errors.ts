@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+export const ErrorCode = z.enum([
+  'PROTOCOL_MISMATCH',
+  'BAD_HANDSHAKE',
+  'BAD_MESSAGE',
+  'UNKNOWN_EVENT',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'NOT_IN_SECTOR',
+  'SECTOR_FULL',
+  'SECTOR_LIMIT',
+  'SERVER_SHUTTING_DOWN',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const errorPayloadSchema = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** The event that caused the error, when there was one. */
+  event: z.string().optional(),
+});
+export type ErrorPayload = z.infer<typeof errorPayloadSchema>;
+
+export function protocolError(code: ErrorCode, message: string, event?: string): ErrorPayload {
+  return event === undefined ? { code, message } : { code, message, event };
+}

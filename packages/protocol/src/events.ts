@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { type ErrorPayload, errorPayloadSchema } from './errors.js';
+import { MAX_NAME_LENGTH, MAX_SECTOR_ID_LENGTH } from './limits.js';
+
+/** The namespace that carries the real-time game traffic. */
+export const GAME_NAMESPACE = '/game';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+export const playerNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'name must not be empty')
+  .max(MAX_NAME_LENGTH, `name must be at most ${MAX_NAME_LENGTH} characters`)
+  .refine((s) => !CONTROL_CHARS.test(s), 'name must not contain control characters');
+
+export const sectorIdSchema = z
+  .string()
+  .regex(
+    new RegExp(`^[a-z0-9][a-z0-9-]{0,${MAX_SECTOR_ID_LENGTH - 1}}$`),
+    `sector id must be 1-${MAX_SECTOR_ID_LENGTH} lowercase letters, digits or dashes`,
+  );
+
+/** Sent in the Socket.IO handshake (`auth`), checked before the connection is accepted. */
+export const handshakeSchema = z.object({
+  protocol: z.number().int(),
+  name: playerNameSchema.optional(),
+  /** Secret from an earlier join ack: reclaims the same player (and ship) after a reconnect. */
+  resume: z.string().max(64).optional(),
+});
+export type Handshake = z.infer<typeof handshakeSchema>;
+
+// ---- client → server -------------------------------------------------------------------------
+
+export const joinRequestSchema = z.object({ sector: sectorIdSchema });
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+/**
+ * One fixed step of player input: [sequence, button bits, last snapshot id received].
+ * A tuple, not an object, because it is sent every tick.
+ */
+export const inputSchema = z.tuple([
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1),
+  z.number().int().min(0).max(0xffff),
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+]);
+export type InputMessage = z.infer<typeof inputSchema>;
+
+export const pingSchema = z.number().finite();
+
+// ---- server → client -------------------------------------------------------------------------
+
+export const rosterEntrySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The entity handle of this player's ship in snapshots. */
+  handle: z.number().int(),
+});
+export type RosterEntry = z.infer<typeof rosterEntrySchema>;
+
+export const joinAcceptedSchema = z.object({
+  ok: z.literal(true),
+  playerId: z.string(),
+  name: z.string(),
+  sector: z.string(),
+  handle: z.number().int(),
+  tickRate: z.number(),
+  snapshotRate: z.number(),
+  /** Last input sequence the server applied for this player (inputs continue after it). */
+  lastInputSeq: z.number().int(),
+  /** Own-entity state at join, so prediction starts from the authoritative spot. */
+  own: z.array(z.number()),
+  /** Secret to reclaim this player after a reconnect. */
+  resume: z.string(),
+  /** Secret for the unload beacon that ends the session at once (POST /api/leave). */
+  leaveToken: z.string(),
+  roster: z.array(rosterEntrySchema),
+});
+export type JoinAccepted = z.infer<typeof joinAcceptedSchema>;
+
+export const joinRejectedSchema = z.object({ ok: z.literal(false), error: errorPayloadSchema });
+export const joinResultSchema = z.discriminatedUnion('ok', [joinAcceptedSchema, joinRejectedSchema]);
+export type JoinResult = z.infer<typeof joinResultSchema>;
+
+export const pongSchema = z.object({ t: z.number(), tick: z.number().int() });
+export type Pong = z.infer<typeof pongSchema>;
+
+export const playerLeftSchema = z.object({ id: z.string() });
+export type PlayerLeft = z.infer<typeof playerLeftSchema>;
+
+/** Schemas for every client → server event; the server validates each message against these. */
+export const clientEventSchemas = {
+  join: joinRequestSchema,
+  i: inputSchema,
+  ping: pingSchema,
+  leave: z.undefined(),
+} as const;
+export type ClientEventName = keyof typeof clientEventSchemas;
+
+/** Schemas for server → client events (the client validates the JSON ones on arrival). */
+export const serverEventSchemas = {
+  'player:joined': rosterEntrySchema,
+  'player:left': playerLeftSchema,
+  'server:error': errorPayloadSchema,
+} as const;
+
+/** Typed event maps for Socket.IO's generics: a renamed field breaks the build, not the game. */
+export interface ClientToServerEvents {
+  join: (req: JoinRequest, ack: (res: JoinResult) => void) => void;
+  i: (input: InputMessage) => void;
+  ping: (clientTime: number, ack: (pong: Pong) => void) => void;
+  leave: () => void;
+}
+
+export interface ServerToClientEvents {
+  /** Binary snapshot (see codec/snapshot.ts); volatile except for the first one after a join. */
+  s: (frame: Uint8Array) => void;
+  'player:joined': (entry: RosterEntry) => void;
+  'player:left': (msg: PlayerLeft) => void;
+  'server:error': (err: ErrorPayload) => void;
+}
+
+/**
+ * Unload beacon: a page that is closing POSTs this (navigator.sendBeacon) so its player leaves at
+ * once, even over long-polling where the server would otherwise wait for a ping timeout.
+ */
+export const LEAVE_BEACON_PATH = '/api/leave';
+export const leaveBeaconSchema = z.object({ token: z.string().min(1).max(64) });
