@@ -27,6 +27,14 @@ export interface SnapshotFrame {
   entities: readonly WireEntity[];
 }
 
+/** What an encoded snapshot spent on entity records (for bandwidth metrics). */
+export interface EncodeStats {
+  /** Entities written (new or changed). */
+  changed: number;
+  /** Bytes of those records, excluding the header and removals. */
+  recordBytes: number;
+}
+
 const FORMAT_KEYFRAME = 1;
 const FORMAT_DELTA = 2;
 
@@ -48,7 +56,7 @@ export function encodeSnapshot(
   out: ByteWriter,
   frame: SnapshotFrame,
   baseline: { id: number; entities: readonly WireEntity[] } | null,
-): void {
+): EncodeStats {
   out.reset();
   out.u8(baseline ? FORMAT_DELTA : FORMAT_KEYFRAME);
   out.varuint(frame.id);
@@ -88,6 +96,7 @@ export function encodeSnapshot(
     if (diffFlags(j < base.length && base[j]!.handle === e.handle ? base[j]! : null, e) !== 0) changed++;
   }
   out.varuint(changed);
+  const recordsStart = out.length;
   prev = 0;
   for (let i = 0, j = 0; i < cur.length; i++) {
     const e = cur[i]!;
@@ -114,6 +123,7 @@ export function encodeSnapshot(
     if (flags & F_ANGLE) out.u8(e.qa);
     if (flags & F_VARIANT) out.u8(e.variant);
   }
+  return { changed, recordBytes: out.length - recordsStart };
 }
 
 const EMPTY: readonly WireEntity[] = [];

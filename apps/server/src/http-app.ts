@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import { LEAVE_BEACON_PATH, leaveBeaconSchema } from '@perihelion/protocol';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  webDist: string | null;
+  metrics: Registry;
+  health: () => Record<string, unknown>;
+  leave: (token: string) => boolean;
+}
+
+/** HTTP side of the single port: health, metrics, the unload beacon and the built client. */
+export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    // Per-request lines would drown the log: long-polling alone makes several requests a second.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 4096,
+  });
+
+  app.get('/healthz', async () => ({
+    status: 'ok',
+    uptimeSeconds: Math.round(process.uptime()),
+    ...opts.health(),
+  }));
+
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', opts.metrics.contentType);
+    return opts.metrics.metrics();
+  });
+
+  // sendBeacon posts text/plain; accept JSON in either content type.
+  app.post(LEAVE_BEACON_PATH, async (req, reply) => {
+    let body: unknown = req.body;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch {
+        body = null;
+      }
+    }
+    const parsed = leaveBeaconSchema.safeParse(body);
+    if (!parsed.success) {
+      return reply.code(400).send({ code: 'BAD_MESSAGE', message: 'expected {"token": "<leave token>"}' });
+    }
+    return opts.leave(parsed.data.token)
+      ? reply.code(204).send()
+      : reply.code(404).send({ code: 'NOT_FOUND', message: 'no such session' });
+  });
+
+  if (opts.webDist && existsSync(opts.webDist)) {
+    await app.register(fastifyStatic, { root: opts.webDist, prefix: '/' });
+  } else {
+    opts.logger.warn({ webDist: opts.webDist }, 'web client not built: run "pnpm build" to serve the game');
+    app.get('/', async (_req, reply) =>
+      reply
+        .type('text/html')
+        .send('<h1>Perihelion server</h1><p>The web client is not built. Run <code>pnpm build</code>.</p>'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,100 @@
+import { type ErrorPayload, MAX_MESSAGE_BYTES, protocolError } from '@perihelion/protocol';
+import type { z } from 'zod';
+import { TokenBucket } from './token-bucket.js';
+
+export interface GuardLimits {
+  /** Sustained messages per second a connection may send. */
+  messagesPerSecond: number;
+  /** Burst above that rate. */
+  messageBurst: number;
+  /** Violations (bad, unknown, oversized or over-rate messages) tolerated in a burst … */
+  violationBurst: number;
+  /** … and per second after that, before the connection is dropped as abusive. */
+  violationsPerSecond: number;
+}
+
+export const DEFAULT_GUARD_LIMITS: GuardLimits = {
+  messagesPerSecond: 60,
+  messageBurst: 90,
+  violationBurst: 40,
+  violationsPerSecond: 2,
+};
+
+export type Verdict =
+  | { ok: true; data: unknown; ack: ((...args: unknown[]) => void) | null }
+  /** `report` is false when the error was already reported recently (no error flood back). */
+  | { ok: false; error: ErrorPayload; report: boolean; abusive: boolean };
+
+/**
+ * Checks every incoming message of one connection before any handler sees it: rate, known event,
+ * size and shape. Each problem is answered with a typed error and charged to the sender; a sender
+ * who keeps misbehaving is marked abusive and the gateway disconnects it.
+ */
+export class InboundGuard {
+  private readonly rate: TokenBucket;
+  private readonly violations: TokenBucket;
+  private lastReported = new Map<string, number>();
+
+  constructor(
+    private readonly schemas: Readonly<Record<string, z.ZodType>>,
+    limits: GuardLimits = DEFAULT_GUARD_LIMITS,
+  ) {
+    this.rate = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
+    this.violations = new TokenBucket(limits.violationBurst, limits.violationsPerSecond);
+  }
+
+  check(packet: readonly unknown[]): Verdict {
+    const [event, ...rest] = packet;
+    const ack = typeof rest.at(-1) === 'function' ? (rest.pop() as (...args: unknown[]) => void) : null;
+    const name = typeof event === 'string' ? event : String(event);
+
+    if (!this.rate.take()) {
+      return this.reject('RATE_LIMITED', 'too many messages; slow down', name);
+    }
+    const schema =
+      typeof event === 'string' && Object.hasOwn(this.schemas, event) ? this.schemas[event] : undefined;
+    if (!schema) {
+      return this.reject('UNKNOWN_EVENT', `unknown event "${name.slice(0, 40)}"`, name.slice(0, 40));
+    }
+    const size = approximateSize(rest);
+    if (size > MAX_MESSAGE_BYTES) {
+      return this.reject('PAYLOAD_TOO_LARGE', `message of ${size} bytes exceeds ${MAX_MESSAGE_BYTES}`, name);
+    }
+    if (rest.length > 1) {
+      return this.reject('BAD_MESSAGE', `expected at most one argument, got ${rest.length}`, name);
+    }
+    const parsed = schema.safeParse(rest[0]);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+      return this.reject('BAD_MESSAGE', `invalid ${name}${where}: ${issue?.message ?? 'bad shape'}`, name);
+    }
+    return { ok: true, data: parsed.data, ack };
+  }
+
+  private reject(code: ErrorPayload['code'], message: string, event: string): Verdict {
+    const abusive = !this.violations.take();
+    const now = performance.now();
+    const last = this.lastReported.get(code) ?? Number.NEGATIVE_INFINITY;
+    const report = now - last >= 1000 || code !== 'RATE_LIMITED';
+    if (report) this.lastReported.set(code, now);
+    return { ok: false, error: protocolError(code, message, event), report, abusive };
+  }
+}
+
+/** Byte size of what a client sent, without serialising binary twice. */
+function approximateSize(args: readonly unknown[]): number {
+  let total = 0;
+  for (const a of args) {
+    if (a instanceof Uint8Array) total += a.byteLength;
+    else if (a instanceof ArrayBuffer) total += a.byteLength;
+    else {
+      try {
+        total += JSON.stringify(a)?.length ?? 0;
+      } catch {
+        return Number.POSITIVE_INFINITY;
+      }
+    }
+  }
+  return total;
+}

@@ -1,0 +1,87 @@
+import type { Server as HttpServer } from 'node:http';
+import {
+  type ClientToServerEvents,
+  GAME_NAMESPACE,
+  MAX_TRANSPORT_BYTES,
+  type ServerToClientEvents,
+} from '@perihelion/protocol';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import { GameGateway } from './game-gateway.js';
+import type { GuardLimits } from './inbound-guard.js';
+import { RoomRegistry } from './room-registry.js';
+import type { RoomStats } from './room-stats.js';
+import { SessionRegistry } from './sessions.js';
+import type { SimulationFactory } from './simulation.js';
+
+export interface RealtimeOptions {
+  httpServer: HttpServer;
+  logger: Logger;
+  createSimulation: SimulationFactory;
+  tickRate: number;
+  snapshotRate: number;
+  sectorCapacity: number;
+  maxSectors: number;
+  /** How long a dropped player's ship waits for a reconnect. */
+  resumeGraceMs: number;
+  /** Heartbeat: a silent peer is dropped after pingIntervalMs + pingTimeoutMs. */
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  defaultName: () => string;
+  guardLimits?: GuardLimits;
+  stats?: RoomStats;
+}
+
+export interface Realtime {
+  io: Server;
+  gateway: GameGateway;
+  rooms: RoomRegistry;
+  sessions: SessionRegistry;
+  close(): Promise<void>;
+}
+
+/**
+ * Socket.IO on the given HTTP server: WebSocket and HTTP long-polling on one port, with the
+ * transport-level size cap and heartbeat, and the game namespace wired to rooms.
+ */
+export function attachRealtime(opts: RealtimeOptions): Realtime {
+  const io = new Server(opts.httpServer, {
+    transports: ['polling', 'websocket'],
+    maxHttpBufferSize: MAX_TRANSPORT_BYTES,
+    pingInterval: opts.pingIntervalMs,
+    pingTimeout: opts.pingTimeoutMs,
+    serveClient: false,
+  });
+  const rooms = new RoomRegistry({
+    tickRate: opts.tickRate,
+    snapshotRate: opts.snapshotRate,
+    capacity: opts.sectorCapacity,
+    maxRooms: opts.maxSectors,
+    createSimulation: opts.createSimulation,
+    ...(opts.stats ? { stats: opts.stats } : {}),
+  });
+  const sessions = new SessionRegistry(opts.resumeGraceMs);
+  const gateway = new GameGateway({
+    namespace: io.of(GAME_NAMESPACE) as unknown as GameGatewayNamespace,
+    rooms,
+    sessions,
+    logger: opts.logger,
+    defaultName: opts.defaultName,
+    ...(opts.guardLimits ? { guardLimits: opts.guardLimits } : {}),
+  });
+
+  return {
+    io,
+    gateway,
+    rooms,
+    sessions,
+    async close() {
+      gateway.shutdown();
+      rooms.stopAll();
+      sessions.clear();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}
+
+type GameGatewayNamespace = import('socket.io').Namespace<ClientToServerEvents, ServerToClientEvents>;

@@ -1,0 +1,165 @@
+import {
+  ByteWriter,
+  encodeSnapshot,
+  quantizeAngle,
+  quantizePosition,
+  type RosterEntry,
+  type WireEntity,
+} from '@perihelion/protocol';
+import { FixedStepLoop } from './fixed-step-loop.js';
+import { InterestGrid } from './interest-grid.js';
+import { type MemberLink, RoomMember } from './member.js';
+import type { RoomStats } from './room-stats.js';
+import type { Simulation } from './simulation.js';
+
+export interface RoomOptions {
+  id: string;
+  tickRate: number;
+  snapshotRate: number;
+  capacity: number;
+  simulation: Simulation;
+  stats?: RoomStats;
+}
+
+export interface JoinedMember {
+  member: RoomMember;
+  own: readonly number[];
+}
+
+/**
+ * One long-lived authoritative instance (a sector): members send inputs, the room applies them on
+ * its fixed tick, advances the simulation, and sends each member a snapshot of what is near it at
+ * its own (lower) rate, as a delta against what that member last acknowledged.
+ */
+export class Room {
+  readonly id: string;
+  readonly capacity: number;
+  readonly tickRate: number;
+  readonly snapshotRate: number;
+  private readonly sim: Simulation;
+  private readonly members = new Map<string, RoomMember>();
+  private readonly loop: FixedStepLoop;
+  private readonly ticksPerSnapshot: number;
+  private readonly grid: InterestGrid;
+  private readonly writer = new ByteWriter(4096);
+  private readonly viewRadiusQ: number;
+  private readonly stats: RoomStats | undefined;
+  tick = 0;
+
+  constructor(opts: RoomOptions) {
+    this.id = opts.id;
+    this.capacity = opts.capacity;
+    this.tickRate = opts.tickRate;
+    this.snapshotRate = opts.snapshotRate;
+    this.sim = opts.simulation;
+    this.stats = opts.stats;
+    this.ticksPerSnapshot = Math.max(1, Math.round(opts.tickRate / opts.snapshotRate));
+    this.viewRadiusQ = quantizePosition(this.sim.viewRadius);
+    this.grid = new InterestGrid(this.viewRadiusQ);
+    this.loop = new FixedStepLoop(opts.tickRate, this.runTick);
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  get isFull(): boolean {
+    return this.members.size >= this.capacity;
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): void {
+    this.loop.stop();
+  }
+
+  roster(): RosterEntry[] {
+    return [...this.members.values()].map((m) => ({ id: m.playerId, name: m.name, handle: m.handle }));
+  }
+
+  has(playerId: string): boolean {
+    return this.members.has(playerId);
+  }
+
+  /** Spawns the player's avatar (restored when resuming). The caller checks capacity first. */
+  join(
+    playerId: string,
+    name: string,
+    link: MemberLink,
+    resume: { own: readonly number[] | null; lastInputSeq: number } | null,
+  ): JoinedMember {
+    // Rejoining over a new connection before the old one was cleaned up keeps the same ship.
+    const carried = this.members.has(playerId) ? this.leave(playerId) : null;
+    const from = resume ?? carried;
+    const handle = this.sim.spawn(playerId, from?.own ?? null);
+    const member = new RoomMember(playerId, name, handle, link, from?.lastInputSeq ?? 0);
+    this.members.set(playerId, member);
+    return { member, own: this.sim.ownState(playerId) ?? [] };
+  }
+
+  /** Removes the member; returns the avatar's last state and input sequence for a later resume. */
+  leave(
+    playerId: string,
+    onlyIf?: RoomMember,
+  ): { own: readonly number[] | null; lastInputSeq: number } | null {
+    const member = this.members.get(playerId);
+    if (!member || (onlyIf && member !== onlyIf)) return null;
+    this.members.delete(playerId);
+    return { own: this.sim.despawn(playerId), lastInputSeq: member.lastAppliedSeq };
+  }
+
+  private readonly runTick = (): void => {
+    const started = performance.now();
+    for (const member of this.members.values()) {
+      member.takeInputs((buttons) => this.sim.applyInput(member.playerId, buttons));
+    }
+    this.sim.step();
+    this.tick++;
+    if (this.tick % this.ticksPerSnapshot === 0 && this.members.size > 0) this.sendSnapshots();
+    this.stats?.recordTick(performance.now() - started);
+  };
+
+  private sendSnapshots(): void {
+    const all: WireEntity[] = [];
+    for (const e of this.sim.entities()) {
+      all.push({
+        handle: e.handle,
+        kind: e.kind,
+        variant: e.variant,
+        qx: quantizePosition(e.x),
+        qy: quantizePosition(e.y),
+        qa: quantizeAngle(e.angle),
+      });
+    }
+    this.grid.rebuild(all);
+    for (const member of this.members.values()) this.sendSnapshot(member);
+  }
+
+  private sendSnapshot(member: RoomMember): void {
+    const focus = this.sim.focus(member.playerId);
+    const visible = focus
+      ? this.grid.query(quantizePosition(focus.x), quantizePosition(focus.y), this.viewRadiusQ, member.handle)
+      : [];
+    const baseline = member.needsKeyframe ? null : member.history.get(member.ackedSnapshotId);
+    const id = ++member.lastSnapshotId;
+    const encoded = encodeSnapshot(
+      this.writer,
+      {
+        id,
+        tick: this.tick,
+        ackSeq: member.lastAppliedSeq,
+        own: this.sim.ownState(member.playerId),
+        entities: visible,
+      },
+      baseline,
+    );
+    member.history.remember(id, visible);
+    const bytes = this.writer.toBytes();
+    const reliable = member.needsKeyframe;
+    member.needsKeyframe = false;
+    this.stats?.recordSnapshot(bytes.length, encoded.changed, encoded.recordBytes, baseline !== null);
+    member.link.sendSnapshot(bytes, reliable);
+  }
+}

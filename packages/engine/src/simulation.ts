@@ -1,0 +1,35 @@
+/**
+ * What the engine needs from a game's world. The engine owns connections, timing, inputs,
+ * interest and encoding; the game owns the rules. Implementations must be deterministic and free
+ * of I/O so the same code can run for prediction on the client.
+ */
+export interface EntityView {
+  /** Stable within the room's life, never reused there. */
+  handle: number;
+  /** Opaque to the engine; the game and its client give it meaning. */
+  kind: number;
+  variant: number;
+  x: number;
+  y: number;
+  angle: number;
+}
+
+export interface Simulation {
+  /** Entities farther than this from a player's focus are not sent to that player. */
+  readonly viewRadius: number;
+  /** Adds the player's avatar (restored from an earlier state when resuming); returns its handle. */
+  spawn(playerId: string, restore: readonly number[] | null): number;
+  /** Removes the player's avatar; returns its last state for a later resume. */
+  despawn(playerId: string): readonly number[] | null;
+  /** Applies one input step to the player's avatar. */
+  applyInput(playerId: string, buttons: number): void;
+  /** Advances everything not driven by player input by one fixed step. */
+  step(): void;
+  /** Full-precision state of the player's avatar, sent to that player for reconciliation. */
+  ownState(playerId: string): readonly number[] | null;
+  /** Where the player's view is centred (for interest management). */
+  focus(playerId: string): { x: number; y: number } | null;
+  entities(): Iterable<EntityView>;
+}
+
+export type SimulationFactory = (roomId: string, tickRate: number) => Simulation;
