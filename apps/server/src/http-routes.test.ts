@@ -1,0 +1,70 @@
+import { LEAVE_BEACON_PATH } from '@perihelion/protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from './server.js';
+import { eventually, RawClient, startTestServer } from './testing/test-server.js';
+
+describe('HTTP routes', () => {
+  let server: RunningServer;
+  const clients: RawClient[] = [];
+
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await server.close();
+  });
+
+  it('reports health with live counts', async () => {
+    const c = new RawClient(server.url, 'websocket');
+    clients.push(c);
+    await c.join('alpha');
+    const body = await (await fetch(`${server.url}/healthz`)).json();
+    expect(body).toMatchObject({ status: 'ok', connections: 1, players: 1, sectors: 1 });
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toContain('perihelion_tick_duration_seconds');
+    expect(text).toContain('nodejs_eventloop_lag_p99_seconds');
+  });
+
+  it.each(['polling', 'websocket'] as const)(
+    'the unload beacon ends a %s session at once, for everyone',
+    async (transport) => {
+      const leaver = new RawClient(server.url, transport);
+      const watcher = new RawClient(server.url, 'websocket');
+      clients.push(leaver, watcher);
+      const res = await leaver.join('alpha');
+      await watcher.join('alpha');
+      if (!res.ok) throw new Error('join refused');
+      const left = new Promise<{ id: string }>((resolve) => watcher.socket.once('player:left', resolve));
+      // sendBeacon posts text/plain.
+      const beacon = await fetch(`${server.url}${LEAVE_BEACON_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        body: JSON.stringify({ token: res.leaveToken }),
+      });
+      expect(beacon.status).toBe(204);
+      expect((await left).id).toBe(res.playerId);
+      await eventually(() => !leaver.socket.connected, 'leaver disconnected');
+      // The session is over: its resume token no longer resumes it.
+      const again = new RawClient(server.url, 'websocket', { resume: res.resume });
+      clients.push(again);
+      const second = await again.join('alpha');
+      expect(second.ok && second.playerId).not.toBe(res.playerId);
+    },
+  );
+
+  it('rejects a beacon with a bad body or unknown token', async () => {
+    const bad = await fetch(`${server.url}${LEAVE_BEACON_PATH}`, { method: 'POST', body: 'nonsense' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'BAD_MESSAGE' });
+    const unknown = await fetch(`${server.url}${LEAVE_BEACON_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: 'l_nope' }),
+    });
+    expect(unknown.status).toBe(404);
+  });
+});
