@@ -128,6 +128,7 @@ describe.each<TransportName>(['websocket', 'polling'])('gameplay over %s', (tran
     const again = client({ name: 'Alice', resume: first.resume });
     const second = accepted(await again.join('alpha'));
     expect(second.playerId).toBe(first.playerId);
+    expect(second.handle).toBe(first.handle);
     expect(second.lastInputSeq).toBe(10);
     expect(second.own).toEqual(moved);
   });

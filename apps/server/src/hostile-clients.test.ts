@@ -76,6 +76,14 @@ describe.each<TransportName>(['websocket', 'polling'])('hostile clients over %s'
     await bystanderStillPlays();
   });
 
+  it('answers a malformed join request through its acknowledgement', async () => {
+    const c = client();
+    await c.connected();
+    const res = await c.socket.emitWithAck('join', { sector: 'Not A Sector!' });
+    expect(res).toMatchObject({ ok: false, error: { code: 'BAD_MESSAGE', event: 'join' } });
+    expect(res.error.message).toMatch(/sector/);
+  });
+
   it('disconnects a client that sends more than the transport allows', async () => {
     const c = client();
     await c.join('alpha');

@@ -3,6 +3,15 @@ import type { ErrorPayload, RosterEntry } from '@perihelion/protocol';
 /**
  * Public contract of the browser/Node SDK. Game-agnostic: the game plugs in its own step function
  * for prediction and interprets entity kinds itself.
+ *
+ * Time: every `nowMs` argument is on the performance.now() clock (requestAnimationFrame timestamps
+ * and Phaser's frame time are), because snapshot arrivals are timed on that clock too.
+ *
+ * Own-entity state (`own` in join replies and snapshots, PredictStep, ownRenderState) is an array
+ * of numbers the SDK treats as opaque, except for one convention: indices 0 and 1 are x and y in
+ * world units, and index 4, when present, is an angle in radians. Rendering blends every index
+ * linearly between fixed steps (the angle the short way round) and fades corrections on every
+ * index; only 0, 1 and 4 should be drawn.
  */
 
 export type TransportChoice = 'websocket' | 'polling' | 'auto';
@@ -20,7 +29,11 @@ export type ConnectionStatus =
   /** close() was called. */
   | 'closed';
 
-/** One fixed step of the player's own entity: the game's pure rule, e.g. stepShip on arrays. */
+/**
+ * One fixed step of the player's own entity: the game's pure rule, e.g. stepShip on arrays. It must
+ * compute exactly what the server computes for the same input (same rule, same rounding): then
+ * reconciliation finds nothing to correct when no packet is lost. Must not mutate `own`.
+ */
 export type PredictStep = (own: readonly number[], buttons: number) => number[];
 
 export interface GameClientOptions {
@@ -34,6 +47,11 @@ export interface GameClientOptions {
   predict?: PredictStep;
   /** How far in the past other entities are rendered. Default 100 ms. */
   interpolationDelayMs?: number;
+  /**
+   * When snapshots stop arriving (loss), how long other entities keep moving along their last
+   * motion before they hold still. Default 100 ms; 0 = hold at once.
+   */
+  maxExtrapolationMs?: number;
   /** Extra Socket.IO manager options (tests use this for e.g. reconnection delays). */
   socketOptions?: Record<string, unknown>;
 }
@@ -54,9 +72,11 @@ export interface GameClientEvents {
   joined: (info: { playerId: string; sector: string; handle: number }) => void;
   /** Every decoded snapshot (after buffering); mostly for tests and bots. */
   snapshot: (info: { id: number; tick: number; ackSeq: number; bytes: number }) => void;
+  /** Every input step sent (bots time input → acknowledgement with this and snapshot.ackSeq). */
+  input: (info: { seq: number; buttons: number }) => void;
   playerJoined: (entry: RosterEntry) => void;
   playerLeft: (id: string) => void;
-  /** Errors sent by the server (server:error) and refused joins. */
+  /** Errors sent by the server (server:error), refused handshakes and refused joins. */
   error: (err: ErrorPayload) => void;
 }
 
@@ -71,11 +91,13 @@ export interface GameClientApi {
   readonly serverTick: number;
   /** Smoothed round trip time of the time-sync ping, or null before the first answer. */
   readonly pingMs: number | null;
+  /** The most recent error (kept after recovery); when status is 'failed', the reason. */
   readonly lastError: ErrorPayload | null;
   /** Players in the sector by id (own included). */
   readonly roster: ReadonlyMap<string, RosterEntry>;
   readonly tickRate: number;
 
+  /** Starts connecting (again, after 'failed'). Throws after close(). */
   connect(): void;
   /** Leaves the sector and closes the connection; no reconnect follows. */
   close(): void;
@@ -89,10 +111,17 @@ export interface GameClientApi {
    */
   update(nowMs: number, buttons: number): void;
 
-  /** Own entity as it should be drawn now: predicted, smoothed between steps and corrections. */
+  /**
+   * Own entity as it should be drawn now: predicted, smoothed between steps and corrections
+   * (see the own-state convention above). Null before the first join.
+   */
   ownRenderState(nowMs: number): readonly number[] | null;
 
-  /** Every other entity in view, interpolated `interpolationDelayMs` in the past. */
+  /**
+   * Every other entity in view, interpolated `interpolationDelayMs` in the past (own handle
+   * excluded). An entity appears once render time reaches the first snapshot that has it and
+   * vanishes as soon as render time passes the last one that has it.
+   */
   sampleEntities(nowMs: number): RenderEntity[];
 
   on<E extends keyof GameClientEvents>(event: E, listener: GameClientEvents[E]): () => void;

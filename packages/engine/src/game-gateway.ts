@@ -141,6 +141,8 @@ export class GameGateway {
     socket.use((packet, _next) => {
       const verdict = guard.check(packet);
       if (!verdict.ok) {
+        // A request that expects an answer gets its refusal as the answer, not only as an event.
+        if (verdict.ack && packet[0] === 'join') verdict.ack({ ok: false, error: verdict.error });
         if (verdict.report) link.sendError(verdict.error);
         if (verdict.abusive) {
           log.warn({ code: verdict.error.code }, 'disconnecting abusive client');

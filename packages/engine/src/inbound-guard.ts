@@ -23,7 +23,13 @@ export const DEFAULT_GUARD_LIMITS: GuardLimits = {
 export type Verdict =
   | { ok: true; data: unknown; ack: ((...args: unknown[]) => void) | null }
   /** `report` is false when the error was already reported recently (no error flood back). */
-  | { ok: false; error: ErrorPayload; report: boolean; abusive: boolean };
+  | {
+      ok: false;
+      error: ErrorPayload;
+      report: boolean;
+      abusive: boolean;
+      ack: ((...args: unknown[]) => void) | null;
+    };
 
 /**
  * Checks every incoming message of one connection before any handler sees it: rate, known event,
@@ -49,36 +55,51 @@ export class InboundGuard {
     const name = typeof event === 'string' ? event : String(event);
 
     if (!this.rate.take()) {
-      return this.reject('RATE_LIMITED', 'too many messages; slow down', name);
+      return this.reject('RATE_LIMITED', 'too many messages; slow down', name, ack);
     }
     const schema =
       typeof event === 'string' && Object.hasOwn(this.schemas, event) ? this.schemas[event] : undefined;
     if (!schema) {
-      return this.reject('UNKNOWN_EVENT', `unknown event "${name.slice(0, 40)}"`, name.slice(0, 40));
+      return this.reject('UNKNOWN_EVENT', `unknown event "${name.slice(0, 40)}"`, name.slice(0, 40), ack);
     }
     const size = approximateSize(rest);
     if (size > MAX_MESSAGE_BYTES) {
-      return this.reject('PAYLOAD_TOO_LARGE', `message of ${size} bytes exceeds ${MAX_MESSAGE_BYTES}`, name);
+      return this.reject(
+        'PAYLOAD_TOO_LARGE',
+        `message of ${size} bytes exceeds ${MAX_MESSAGE_BYTES}`,
+        name,
+        ack,
+      );
     }
     if (rest.length > 1) {
-      return this.reject('BAD_MESSAGE', `expected at most one argument, got ${rest.length}`, name);
+      return this.reject('BAD_MESSAGE', `expected at most one argument, got ${rest.length}`, name, ack);
     }
     const parsed = schema.safeParse(rest[0]);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      return this.reject('BAD_MESSAGE', `invalid ${name}${where}: ${issue?.message ?? 'bad shape'}`, name);
+      return this.reject(
+        'BAD_MESSAGE',
+        `invalid ${name}${where}: ${issue?.message ?? 'bad shape'}`,
+        name,
+        ack,
+      );
     }
     return { ok: true, data: parsed.data, ack };
   }
 
-  private reject(code: ErrorPayload['code'], message: string, event: string): Verdict {
+  private reject(
+    code: ErrorPayload['code'],
+    message: string,
+    event: string,
+    ack: ((...args: unknown[]) => void) | null,
+  ): Verdict {
     const abusive = !this.violations.take();
     const now = performance.now();
     const last = this.lastReported.get(code) ?? Number.NEGATIVE_INFINITY;
     const report = now - last >= 1000 || code !== 'RATE_LIMITED';
     if (report) this.lastReported.set(code, now);
-    return { ok: false, error: protocolError(code, message, event), report, abusive };
+    return { ok: false, error: protocolError(code, message, event), report, abusive, ack };
   }
 }
 

@@ -21,6 +21,13 @@ export interface RoomOptions {
   stats?: RoomStats;
 }
 
+/** What a leaving member leaves behind, enough to resume it later. */
+export interface Departure {
+  own: readonly number[] | null;
+  handle: number;
+  lastInputSeq: number;
+}
+
 export interface JoinedMember {
   member: RoomMember;
   own: readonly number[];
@@ -84,30 +91,22 @@ export class Room {
   }
 
   /** Spawns the player's avatar (restored when resuming). The caller checks capacity first. */
-  join(
-    playerId: string,
-    name: string,
-    link: MemberLink,
-    resume: { own: readonly number[] | null; lastInputSeq: number } | null,
-  ): JoinedMember {
+  join(playerId: string, name: string, link: MemberLink, resume: Departure | null): JoinedMember {
     // Rejoining over a new connection before the old one was cleaned up keeps the same ship.
     const carried = this.members.has(playerId) ? this.leave(playerId) : null;
     const from = resume ?? carried;
-    const handle = this.sim.spawn(playerId, from?.own ?? null);
+    const handle = this.sim.spawn(playerId, from ? { state: from.own, handle: from.handle } : null);
     const member = new RoomMember(playerId, name, handle, link, from?.lastInputSeq ?? 0);
     this.members.set(playerId, member);
     return { member, own: this.sim.ownState(playerId) ?? [] };
   }
 
   /** Removes the member; returns the avatar's last state and input sequence for a later resume. */
-  leave(
-    playerId: string,
-    onlyIf?: RoomMember,
-  ): { own: readonly number[] | null; lastInputSeq: number } | null {
+  leave(playerId: string, onlyIf?: RoomMember): Departure | null {
     const member = this.members.get(playerId);
     if (!member || (onlyIf && member !== onlyIf)) return null;
     this.members.delete(playerId);
-    return { own: this.sim.despawn(playerId), lastInputSeq: member.lastAppliedSeq };
+    return { own: this.sim.despawn(playerId), handle: member.handle, lastInputSeq: member.lastAppliedSeq };
   }
 
   private readonly runTick = (): void => {

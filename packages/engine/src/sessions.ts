@@ -3,6 +3,8 @@ import { randomId } from './ids.js';
 /** What a player leaves behind on disconnect, so a reconnect resumes instead of starting over. */
 export interface SavedPresence {
   sector: string;
+  /** The avatar keeps its entity handle, so others see the same ship come back, not a new one. */
+  handle: number;
   own: readonly number[] | null;
   lastInputSeq: number;
 }

@@ -17,8 +17,11 @@ export interface EntityView {
 export interface Simulation {
   /** Entities farther than this from a player's focus are not sent to that player. */
   readonly viewRadius: number;
-  /** Adds the player's avatar (restored from an earlier state when resuming); returns its handle. */
-  spawn(playerId: string, restore: readonly number[] | null): number;
+  /**
+   * Adds the player's avatar, restored from an earlier state and handle when resuming (the handle
+   * was issued by this simulation to this player, so reusing it cannot collide); returns its handle.
+   */
+  spawn(playerId: string, restore: { state: readonly number[] | null; handle: number } | null): number;
   /** Removes the player's avatar; returns its last state for a later resume. */
   despawn(playerId: string): readonly number[] | null;
   /** Applies one input step to the player's avatar. */

@@ -15,9 +15,18 @@ function queuedPackets(socket: Socket): number {
 }
 
 /**
- * Sends to one Socket.IO connection with bounded memory: snapshots go out volatile (dropped when
- * the transport is busy; the next delta supersedes them), and a connection whose reliable queue
- * overflows is disconnected rather than allowed to grow the server's memory.
+ * A snapshot is two engine.io packets (header + binary attachment). Allowing two queued packets
+ * means at most one older snapshot waits behind the transport; anything newer is dropped until it
+ * drains, and the next delta (against what the client acknowledged) supersedes it.
+ */
+const MAX_QUEUED_SNAPSHOT_PACKETS = 2;
+
+/**
+ * Sends to one Socket.IO connection with bounded memory. Tick data is never allowed to pile up:
+ * a snapshot is queued only when at most one other is still waiting. This works the same on both
+ * transports; Socket.IO's `volatile` flag would instead drop every snapshot produced while no
+ * long-polling request happens to be pending, which makes polling clients stutter.
+ * A connection whose reliable queue overflows is disconnected rather than allowed to grow memory.
  */
 export class SocketLink implements MemberLink {
   constructor(
@@ -27,7 +36,7 @@ export class SocketLink implements MemberLink {
 
   sendSnapshot(frame: Uint8Array, reliable: boolean): void {
     if (reliable) this.emitReliable('s', frame);
-    else this.socket.volatile.emit('s', frame);
+    else if (queuedPackets(this.socket) <= MAX_QUEUED_SNAPSHOT_PACKETS) this.socket.emit('s', frame);
   }
 
   sendError(error: ErrorPayload): void {

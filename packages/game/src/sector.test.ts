@@ -41,7 +41,9 @@ describe('SectorSimulation', () => {
 
   it('restores a ship from its saved state', () => {
     const sim = new SectorSimulation('resume', 30, defaultContent);
-    sim.spawn('p1', [100, -200, 5, 6, 1]);
+    const first = sim.spawn('p1', null);
+    sim.despawn('p1');
+    expect(sim.spawn('p1', { state: [100, -200, 5, 6, 1], handle: first })).toBe(first);
     expect(sim.ownState('p1')).toEqual([100, -200, 5, 6, 1]);
   });
 });

@@ -45,13 +45,14 @@ export class SectorSimulation {
     this.asteroids = createAsteroidField(seed, content).map((body) => ({ handle: this.nextHandle++, body }));
   }
 
-  /** Adds a ship for the player (at its previous state when resuming); returns its handle. */
-  spawn(playerId: string, restore: readonly number[] | null): number {
+  /** Adds a ship for the player (as it was, when resuming); returns its handle. */
+  spawn(playerId: string, restore: { state: readonly number[] | null; handle: number } | null): number {
     const existing = this.ships.get(playerId);
     if (existing) return existing.handle;
-    const restored = restore ? shipFromArray(restore) : null;
+    const restored = restore?.state ? shipFromArray(restore.state) : null;
     const state = restored ?? this.spawnPoint();
-    const handle = this.nextHandle++;
+    // A resumed ship keeps the handle this sector gave it; new ones get one never used before.
+    const handle = restore && restore.handle < this.nextHandle ? restore.handle : this.nextHandle++;
     this.ships.set(playerId, { handle, state });
     return handle;
   }

@@ -1,0 +1,255 @@
+import {
+  type ClientToServerEvents,
+  type ErrorPayload,
+  errorPayloadSchema,
+  type InputMessage,
+  type JoinAccepted,
+  joinRequestSchema,
+  joinResultSchema,
+  PROTOCOL_VERSION,
+  type RosterEntry,
+  type ServerToClientEvents,
+  serverEventSchemas,
+} from '@perihelion/protocol';
+import { io, type Socket } from 'socket.io-client';
+import type { ConnectionStatus, GameClientEvents, GameClientOptions, TransportName } from './api.js';
+import type { Emitter } from './emitter.js';
+import { Pinger } from './pinger.js';
+import { isPermanentHandshakeRefusal, isPermanentJoinRefusal } from './refusals.js';
+import { RetryTimer } from './retry-timer.js';
+import { buildSocketOptions, namespaceUrl } from './socket-options.js';
+import { TransportWatch } from './transport-watch.js';
+
+type GameSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const JOIN_TIMEOUT_MS = 10_000;
+
+/** What the connection hands to the game-state side of the client. */
+export interface ConnectionSink {
+  /** A (re)join succeeded; every per-join state must start over from `res`. */
+  joined(res: JoinAccepted): void;
+  /** A binary snapshot arrived while joined (Buffer, Uint8Array or ArrayBuffer; unchecked). */
+  snapshot(data: unknown): void;
+  playerJoined(entry: RosterEntry): void;
+  playerLeft(id: string): void;
+}
+
+/**
+ * The connection lifecycle of one GameClient: handshake, join after every (re)connect, resume
+ * after a drop, transport tracking, and telling a permanent refusal (stop, status 'failed') from a
+ * passing one (keep retrying, status 'reconnecting').
+ */
+export class Connection {
+  private socket: GameSocket | null = null;
+  /** Bumped on every connect and disconnect so a late ack from an older connection is ignored. */
+  private epoch = 0;
+  private everJoined = false;
+  private resumeToken: string | null = null;
+  private _leaveToken: string | null = null;
+  private readonly transportWatch = new TransportWatch();
+  private readonly pinger: Pinger;
+  private readonly retry: RetryTimer;
+
+  private _joined = false;
+  private _status: ConnectionStatus = 'connecting';
+  private _lastError: ErrorPayload | null = null;
+
+  constructor(
+    private readonly options: GameClientOptions,
+    private readonly sink: ConnectionSink,
+    private readonly events: Emitter<GameClientEvents>,
+  ) {
+    this.pinger = new Pinger(() => (this.joined ? this.socket : null));
+    const defaults = buildSocketOptions(options.transport ?? 'auto', undefined, options.socketOptions);
+    this.retry = new RetryTimer(defaults.reconnectionDelay ?? 500, defaults.reconnectionDelayMax ?? 3000);
+  }
+
+  /** Connected and joined to the sector: inputs may flow. */
+  get joined(): boolean {
+    return this._joined;
+  }
+  get status(): ConnectionStatus {
+    return this._status;
+  }
+  get transport(): TransportName | null {
+    return this.transportWatch.current;
+  }
+  get lastError(): ErrorPayload | null {
+    return this._lastError;
+  }
+
+  get pingMs(): number | null {
+    return this.pinger.rttMs;
+  }
+
+  get leaveToken(): string | null {
+    return this._leaveToken;
+  }
+
+  connect(): void {
+    if (this.status === 'closed') throw new Error('this GameClient was closed; create a new one');
+    const request = joinRequestSchema.safeParse({ sector: this.options.sector });
+    if (!request.success) {
+      // The server would refuse it anyway; say so now instead of after a round trip.
+      const issue = request.error.issues[0];
+      this.fail({
+        code: 'BAD_MESSAGE',
+        message: `invalid sector: ${issue?.message ?? 'bad id'}`,
+        event: 'join',
+      });
+      return;
+    }
+    const socket = this.socket ?? this.createSocket();
+    if (socket.active) return;
+    this.setStatus(this.everJoined ? 'reconnecting' : 'connecting');
+    socket.connect();
+  }
+
+  /** Ends the session (telling the server first when we can) and stops reconnecting. */
+  close(): void {
+    if (this.status === 'closed') return;
+    if (this.joined) this.socket?.emit('leave');
+    this.shutDown('closed');
+  }
+
+  /** Sends one input step; false when not joined (nothing is queued for later). */
+  sendInput(input: InputMessage): boolean {
+    if (!this.joined || !this.socket?.connected) return false;
+    this.socket.emit('i', input);
+    return true;
+  }
+
+  private createSocket(): GameSocket {
+    // An auth *function* is evaluated on every (re)connect, so a reconnect carries the current
+    // resume token and the server gives back the same player and ship.
+    const auth = (cb: (data: object) => void) =>
+      cb({
+        protocol: PROTOCOL_VERSION,
+        ...(this.options.name !== undefined ? { name: this.options.name } : {}),
+        ...(this.resumeToken !== null ? { resume: this.resumeToken } : {}),
+      });
+    const opts = buildSocketOptions(this.options.transport ?? 'auto', auth, this.options.socketOptions);
+    const socket: GameSocket = io(namespaceUrl(this.options.url), opts);
+    socket.on('connect', () => this.onConnect(socket));
+    socket.on('connect_error', (err) => this.onConnectError(socket, err));
+    socket.on('disconnect', (reason) => this.onDisconnect(reason));
+    socket.on('s', (data: unknown) => {
+      if (this.joined) this.sink.snapshot(data);
+    });
+    socket.on('player:joined', (raw: unknown) => {
+      const entry = serverEventSchemas['player:joined'].safeParse(raw);
+      if (entry.success && this.joined) this.sink.playerJoined(entry.data);
+    });
+    socket.on('player:left', (raw: unknown) => {
+      const msg = serverEventSchemas['player:left'].safeParse(raw);
+      if (msg.success && this.joined) this.sink.playerLeft(msg.data.id);
+    });
+    socket.on('server:error', (raw: unknown) => {
+      const err = serverEventSchemas['server:error'].safeParse(raw);
+      if (!err.success) return;
+      // A join the server rejects before its handler runs (validation) gets no ack, only this.
+      if (err.data.event === 'join' && !this._joined) this.onJoinResult({ ok: false, error: err.data });
+      else this.setError(err.data);
+    });
+    this.socket = socket;
+    return socket;
+  }
+
+  private onConnect(socket: GameSocket): void {
+    const epoch = ++this.epoch;
+    this._joined = false;
+    this.transportWatch.connected(socket);
+    socket.timeout(JOIN_TIMEOUT_MS).emit('join', { sector: this.options.sector }, (err, res) => {
+      if (epoch !== this.epoch) return;
+      if (err) this.retryLater();
+      else this.onJoinResult(res);
+    });
+  }
+
+  private onJoinResult(raw: unknown): void {
+    const parsed = joinResultSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.fail({ code: 'BAD_MESSAGE', message: 'the server sent a malformed join reply', event: 'join' });
+      return;
+    }
+    const res = parsed.data;
+    if (!res.ok) {
+      if (isPermanentJoinRefusal(res.error.code)) {
+        this.fail(res.error);
+      } else {
+        this.setError(res.error);
+        this.retryLater();
+      }
+      return;
+    }
+    this.resumeToken = res.resume;
+    this._leaveToken = res.leaveToken;
+    this.retry.succeeded();
+    this._joined = true;
+    this.everJoined = true;
+    this.sink.joined(res);
+    this.setStatus('connected');
+    this.events.emit('joined', { playerId: res.playerId, sector: res.sector, handle: res.handle });
+    this.pinger.start();
+  }
+
+  private onConnectError(socket: GameSocket, err: Error & { data?: unknown }): void {
+    const payload = errorPayloadSchema.safeParse(err.data);
+    if (payload.success && isPermanentHandshakeRefusal(payload.data.code)) {
+      this.fail(payload.data);
+      return;
+    }
+    if (payload.success) this.setError(payload.data);
+    this.setStatus('reconnecting');
+    // A refusal by the server's middleware stops Socket.IO's own retries; a network error doesn't.
+    if (!socket.active) this.retryLater();
+  }
+
+  private onDisconnect(reason: Socket.DisconnectReason): void {
+    this.epoch++;
+    this._joined = false;
+    this.transportWatch.disconnected();
+    this.pinger.stop();
+    if (this.status === 'closed' || this.status === 'failed') return;
+    this.setStatus('reconnecting');
+    // Socket.IO reconnects by itself after a network loss, but not when the server closed us
+    // (e.g. it is restarting): then we come back ourselves, with the resume token.
+    if (reason === 'io server disconnect') this.retryLater();
+  }
+
+  /** Drops this connection (if any) and connects again after a growing, jittered delay. */
+  private retryLater(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    if (socket.connected) socket.disconnect();
+    this.retry.schedule(() => {
+      if (this.status !== 'closed' && this.status !== 'failed' && !socket.active) socket.connect();
+    });
+  }
+
+  /** A permanent refusal: record why, stop every retry, then tell the app. */
+  private fail(error: ErrorPayload): void {
+    this._lastError = error;
+    this.shutDown('failed');
+    this.events.emit('error', error);
+  }
+
+  private shutDown(status: 'closed' | 'failed'): void {
+    this.retry.cancel();
+    this.pinger.stop();
+    this._joined = false;
+    this.setStatus(status);
+    this.socket?.disconnect();
+  }
+
+  private setError(error: ErrorPayload): void {
+    this._lastError = error;
+    this.events.emit('error', error);
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.status === status) return;
+    this._status = status;
+    this.events.emit('status', status);
+  }
+}

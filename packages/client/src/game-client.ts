@@ -1,0 +1,218 @@
+import {
+  asBytes,
+  type ErrorPayload,
+  type JoinAccepted,
+  LEAVE_BEACON_PATH,
+  type RosterEntry,
+} from '@perihelion/protocol';
+import type {
+  ConnectionStatus,
+  GameClientApi,
+  GameClientEvents,
+  GameClientOptions,
+  RenderEntity,
+  TransportName,
+} from './api.js';
+import { BaselineStore } from './baseline-store.js';
+import { Connection, type ConnectionSink } from './connection.js';
+import { Emitter } from './emitter.js';
+import { FixedStepper } from './fixed-stepper.js';
+import { InterpolationBuffer } from './interpolation-buffer.js';
+import { Predictor } from './predictor.js';
+import { ServerClock } from './server-clock.js';
+
+/** Until a join says otherwise. */
+const DEFAULT_TICK_RATE = 30;
+
+/**
+ * The game-agnostic SDK: one player in one sector. The Connection keeps the link alive (resuming
+ * the same player after a drop); this class turns what flows over it into game state: one input
+ * per fixed step, prediction and reconciliation of the player's own entity, and a snapshot buffer
+ * so everything else is drawn smoothly a little in the past.
+ *
+ * Works in browsers and in Node (headless bots). Every `nowMs` is on the performance.now() clock
+ * (requestAnimationFrame and Phaser frame times are); snapshot arrival is timed on it too.
+ */
+export class GameClient implements GameClientApi {
+  private readonly events = new Emitter<GameClientEvents>();
+  private readonly connection: Connection;
+  private readonly baselines = new BaselineStore();
+  private readonly predictor: Predictor;
+  private readonly stepper = new FixedStepper(1000 / DEFAULT_TICK_RATE);
+  private readonly interpolationDelayMs: number;
+  private buffer: InterpolationBuffer;
+  private clock: ServerClock;
+  private inputSeq = 0;
+
+  private _playerId: string | null = null;
+  private _sector: string | null = null;
+  private _handle: number | null = null;
+  private _serverTick = 0;
+  private _tickRate = DEFAULT_TICK_RATE;
+  private readonly _roster = new Map<string, RosterEntry>();
+
+  constructor(private readonly options: GameClientOptions) {
+    this.interpolationDelayMs = options.interpolationDelayMs ?? 100;
+    this.predictor = new Predictor(options.predict ? { predict: options.predict } : {});
+    this.buffer = this.createBuffer(1000 / DEFAULT_TICK_RATE);
+    this.clock = new ServerClock({ tickMs: 1000 / DEFAULT_TICK_RATE });
+    const sink: ConnectionSink = {
+      joined: (res) => this.onJoined(res),
+      snapshot: (data) => this.onSnapshot(data),
+      playerJoined: (entry) => {
+        this._roster.set(entry.id, entry);
+        this.events.emit('playerJoined', entry);
+      },
+      playerLeft: (id) => {
+        this._roster.delete(id);
+        this.events.emit('playerLeft', id);
+      },
+    };
+    this.connection = new Connection(options, sink, this.events);
+  }
+
+  get status(): ConnectionStatus {
+    return this.connection.status;
+  }
+  get transport(): TransportName | null {
+    return this.connection.transport;
+  }
+  get playerId(): string | null {
+    return this._playerId;
+  }
+  get sector(): string | null {
+    return this._sector;
+  }
+  get handle(): number | null {
+    return this._handle;
+  }
+  get serverTick(): number {
+    return this._serverTick;
+  }
+  get pingMs(): number | null {
+    return this.connection.pingMs;
+  }
+  get lastError(): ErrorPayload | null {
+    return this.connection.lastError;
+  }
+  get roster(): ReadonlyMap<string, RosterEntry> {
+    return this._roster;
+  }
+  get tickRate(): number {
+    return this._tickRate;
+  }
+  get lastInputSeq(): number {
+    return this.inputSeq;
+  }
+  /**
+   * How often the server's state was reconciled against the prediction and how often they
+   * disagreed (each disagreement is a smoothed visual correction). Zero corrections on a healthy
+   * connection is the point of deterministic prediction.
+   */
+  get predictionStats(): { readonly reconciliations: number; readonly corrections: number } {
+    return this.predictor.stats;
+  }
+
+  get lastSnapshotId(): number {
+    return this.baselines.newestId;
+  }
+
+  on<E extends keyof GameClientEvents>(event: E, listener: GameClientEvents[E]): () => void {
+    return this.events.on(event, listener);
+  }
+
+  connect(): void {
+    this.connection.connect();
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+
+  closeOnUnload(): void {
+    const token = this.connection.leaveToken;
+    if (token && typeof navigator !== 'undefined' && typeof navigator.sendBeacon === 'function') {
+      try {
+        // A plain string goes as text/plain, which needs no CORS preflight (a beacon cannot do one).
+        navigator.sendBeacon(`${this.options.url}${LEAVE_BEACON_PATH}`, JSON.stringify({ token }));
+      } catch {
+        // The `leave` message sent by close() is then the only signal; the server still times out.
+      }
+    }
+    this.close();
+  }
+
+  update(nowMs: number, buttons: number): void {
+    if (!this.connection.joined) {
+      // Nothing can be sent: do not bank time that would come out later as a burst of inputs.
+      this.stepper.reset();
+      return;
+    }
+    const steps = this.stepper.advance(nowMs);
+    const bits = buttons & 0xffff;
+    for (let i = 0; i < steps; i++) {
+      const seq = this.inputSeq + 1;
+      if (!this.connection.sendInput([seq, bits, this.baselines.newestId])) return;
+      this.inputSeq = seq;
+      this.predictor.step(seq, bits);
+      this.events.emit('input', { seq, buttons: bits });
+    }
+  }
+
+  ownRenderState(nowMs: number): readonly number[] | null {
+    return this.predictor.renderState(this.stepper.alpha(nowMs), nowMs);
+  }
+
+  sampleEntities(nowMs: number): RenderEntity[] {
+    if (!this.clock.ready) return this.buffer.sample(Number.NEGATIVE_INFINITY, this._handle);
+    const renderTick = this.clock.estimatedTick(nowMs) - this.interpolationDelayMs / (1000 / this._tickRate);
+    return this.buffer.sample(renderTick, this._handle);
+  }
+
+  estimatedServerTick(nowMs: number): number {
+    return this.clock.estimatedTick(nowMs);
+  }
+
+  private createBuffer(tickMs: number): InterpolationBuffer {
+    return new InterpolationBuffer({
+      maxExtrapolationTicks: (this.options.maxExtrapolationMs ?? 100) / tickMs,
+    });
+  }
+
+  /** Every join (first or after a reconnect) starts the per-join state over from the server's. */
+  private onJoined(res: JoinAccepted): void {
+    this._playerId = res.playerId;
+    this._sector = res.sector;
+    this._handle = res.handle;
+    this._tickRate = res.tickRate;
+    this._roster.clear();
+    for (const entry of res.roster) this._roster.set(entry.id, entry);
+    // Inputs the server never applied are gone; numbering continues past both sides' last seq.
+    this.inputSeq = Math.max(this.inputSeq, res.lastInputSeq);
+    // Snapshot ids and ticks start over with every join (the server may even have restarted).
+    const tickMs = 1000 / res.tickRate;
+    this.baselines.reset();
+    this.buffer = this.createBuffer(tickMs);
+    this.clock = new ServerClock({ tickMs });
+    this.predictor.reset(res.own, globalThis.performance.now());
+    this.stepper.reset(tickMs);
+  }
+
+  private onSnapshot(data: unknown): void {
+    if (!(data instanceof ArrayBuffer || ArrayBuffer.isView(data))) return;
+    const bytes = asBytes(data);
+    const frame = this.baselines.decode(bytes);
+    if (!frame) return;
+    const arrival = globalThis.performance.now();
+    this._serverTick = frame.tick;
+    this.clock.sample(arrival, frame.tick);
+    this.buffer.push(frame.tick, frame.entities);
+    if (frame.own) this.predictor.reconcile(frame.own, frame.ackSeq, arrival);
+    this.events.emit('snapshot', {
+      id: frame.id,
+      tick: frame.tick,
+      ackSeq: frame.ackSeq,
+      bytes: bytes.length,
+    });
+  }
+}
