@@ -131,10 +131,13 @@ export class GameClient implements GameClientApi {
 
   closeOnUnload(): void {
     const token = this.connection.leaveToken;
-    if (token && typeof navigator !== 'undefined' && typeof navigator.sendBeacon === 'function') {
+    // Typed structurally: the SDK also runs in Node (bots, tests), where there is no navigator.
+    const nav = (globalThis as { navigator?: { sendBeacon?: (url: string, data: string) => boolean } })
+      .navigator;
+    if (token && typeof nav?.sendBeacon === 'function') {
       try {
         // A plain string goes as text/plain, which needs no CORS preflight (a beacon cannot do one).
-        navigator.sendBeacon(`${this.options.url}${LEAVE_BEACON_PATH}`, JSON.stringify({ token }));
+        nav.sendBeacon(`${this.options.url}${LEAVE_BEACON_PATH}`, JSON.stringify({ token }));
       } catch {
         // The `leave` message sent by close() is then the only signal; the server still times out.
       }
