@@ -72,6 +72,19 @@ describe.each<TransportName>(['websocket', 'polling'])(
       expect(watcher.roster.get(pilot.playerId!)?.name).toBe('Pilot');
     });
 
+    it('a late joiner has the players already there the moment it reports connected', async () => {
+      const early = newClient('Early');
+      stops.push(drive(early, () => Button.Thrust));
+      await eventually(() => early.status === 'connected', 'early joined');
+      const late = newClient('Late');
+      const seenAtConnect = await new Promise<number[]>((resolve) =>
+        late.on('status', (s) => {
+          if (s === 'connected') resolve(late.sampleEntities(performance.now()).map((e) => e.handle));
+        }),
+      );
+      expect(seenAtConnect).toContain(early.handle);
+    });
+
     it('recovers from a dropped connection as the same player with the same ship', async () => {
       const pilot = newClient('Pilot');
       stops.push(drive(pilot, () => Button.Thrust));

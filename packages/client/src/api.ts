@@ -1,4 +1,4 @@
-import type { ErrorPayload, RosterEntry } from '@perihelion/protocol';
+import type { EntityState, ErrorPayload, RosterEntry } from '@perihelion/protocol';
 
 /**
  * Public contract of the browser/Node SDK. Game-agnostic: the game plugs in its own step function
@@ -20,7 +20,7 @@ export type TransportName = 'websocket' | 'polling';
 export type ConnectionStatus =
   /** First connection attempt in progress. */
   | 'connecting'
-  /** Connected and joined to the sector. */
+  /** Joined to the sector and its first full snapshot has arrived: the world is there to draw. */
   | 'connected'
   /** Lost the connection (or the server restarted); retrying by itself. */
   | 'reconnecting'
@@ -57,14 +57,7 @@ export interface GameClientOptions {
 }
 
 /** An entity as it should be drawn now (positions in world units, angle in radians). */
-export interface RenderEntity {
-  handle: number;
-  kind: number;
-  variant: number;
-  x: number;
-  y: number;
-  angle: number;
-}
+export type RenderEntity = EntityState;
 
 export interface GameClientEvents {
   status: (status: ConnectionStatus) => void;

@@ -51,6 +51,7 @@ export class Connection {
   private readonly retry: RetryTimer;
 
   private _joined = false;
+  private awaitingWorld: { playerId: string; sector: string; handle: number } | null = null;
   private _status: ConnectionStatus = 'connecting';
   private _lastError: ErrorPayload | null = null;
 
@@ -188,9 +189,18 @@ export class Connection {
     this._joined = true;
     this.everJoined = true;
     this.sink.joined(res);
-    this.setStatus('connected');
-    this.events.emit('joined', { playerId: res.playerId, sector: res.sector, handle: res.handle });
+    // 'connected' waits for the first snapshot: a player who is told "connected" sees the world.
+    this.awaitingWorld = { playerId: res.playerId, sector: res.sector, handle: res.handle };
     this.pinger.start();
+  }
+
+  /** The first snapshot after a join has been decoded: now the player is really in the sector. */
+  worldArrived(): void {
+    const joined = this.awaitingWorld;
+    if (!joined || !this._joined) return;
+    this.awaitingWorld = null;
+    this.setStatus('connected');
+    this.events.emit('joined', joined);
   }
 
   private onConnectError(socket: GameSocket, err: Error & { data?: unknown }): void {

@@ -211,6 +211,7 @@ export class GameClient implements GameClientApi {
     this.clock.sample(arrival, frame.tick);
     this.buffer.push(frame.tick, frame.entities);
     if (frame.own) this.predictor.reconcile(frame.own, frame.ackSeq, arrival);
+    this.connection.worldArrived();
     this.events.emit('snapshot', {
       id: frame.id,
       tick: frame.tick,

@@ -1,18 +1,11 @@
+import type { EntityState } from '@perihelion/protocol';
+
 /**
  * What the engine needs from a game's world. The engine owns connections, timing, inputs,
  * interest and encoding; the game owns the rules. Implementations must be deterministic and free
- * of I/O so the same code can run for prediction on the client.
+ * of I/O so the same code can run for prediction on the client. Entity handles are stable within
+ * the room's life and never reused there.
  */
-export interface EntityView {
-  /** Stable within the room's life, never reused there. */
-  handle: number;
-  /** Opaque to the engine; the game and its client give it meaning. */
-  kind: number;
-  variant: number;
-  x: number;
-  y: number;
-  angle: number;
-}
 
 export interface Simulation {
   /** Entities farther than this from a player's focus are not sent to that player. */
@@ -32,7 +25,7 @@ export interface Simulation {
   ownState(playerId: string): readonly number[] | null;
   /** Where the player's view is centred (for interest management). */
   focus(playerId: string): { x: number; y: number } | null;
-  entities(): Iterable<EntityView>;
+  entities(): Iterable<EntityState>;
 }
 
 export type SimulationFactory = (roomId: string, tickRate: number) => Simulation;

@@ -1,17 +1,9 @@
+import type { EntityState } from '@perihelion/protocol';
 import { type Asteroid, asteroidVariant, createAsteroidField, stepAsteroid } from './asteroids.js';
 import type { Content } from './content.js';
 import { EntityKind } from './entities.js';
 import { hashString, mulberry32 } from './random.js';
 import { type ShipState, shipFromArray, shipToArray, stepShip } from './ship.js';
-
-export interface EntityView {
-  handle: number;
-  kind: number;
-  variant: number;
-  x: number;
-  y: number;
-  angle: number;
-}
 
 interface ShipEntity {
   handle: number;
@@ -84,7 +76,7 @@ export class SectorSimulation {
     return ship ? { x: ship.state.x, y: ship.state.y } : null;
   }
 
-  *entities(): Iterable<EntityView> {
+  *entities(): Iterable<EntityState> {
     for (const a of this.asteroids) {
       const b = a.body;
       yield {

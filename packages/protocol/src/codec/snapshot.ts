@@ -1,6 +1,19 @@
 import { ByteReader, type ByteWriter } from './bytes.js';
 
 /**
+ * One entity in world units (positions) and radians (angle): what a game's simulation exposes and
+ * what a client draws. `kind` and `variant` are opaque to the engine; the game gives them meaning.
+ */
+export interface EntityState {
+  handle: number;
+  kind: number;
+  variant: number;
+  x: number;
+  y: number;
+  angle: number;
+}
+
+/**
  * One entity as it travels on the wire: integer, quantized fields only (see quantize.ts).
  * `kind` and `variant` are opaque to the engine; the game gives them meaning.
  */
