@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import { defineConfig, type ReporterDescription } from '@playwright/test';
+import { browserLaunchOptions } from './support/browser.js';
+
+/**
+ * One worker: every test drives three or four real browser players plus the server, which is
+ * already all a 2-core machine can run without the tests measuring CPU starvation instead of the
+ * game. Timeouts are failure guards, never benchmarks.
+ */
+const reporter: ReporterDescription[] = [
+  ['list'],
+  ['html', { open: 'never', outputFolder: 'playwright-report' }],
+];
+// The root test command (scripts/test-all.mjs) reads this to print its one-line summary.
+const reports = process.env.PERIHELION_REPORTS;
+if (reports) reporter.push(['json', { outputFile: join(reports, 'playwright.json') }]);
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  workers: 1,
+  fullyParallel: false,
+  retries: process.env.CI ? 1 : 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 120_000,
+  expect: { timeout: 10_000 },
+  reporter,
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    launchOptions: browserLaunchOptions(),
+    viewport: { width: 960, height: 600 },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+});

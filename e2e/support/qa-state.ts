@@ -1,0 +1,62 @@
+import type { Page } from '@playwright/test';
+
+/** The page's test surface, exactly as DESIGN.md ("The QA surface") defines it. */
+export type TransportName = 'websocket' | 'polling';
+
+export interface QaEntity {
+  id: string;
+  kind: string;
+  x: number;
+  y: number;
+  angle: number;
+  name?: string;
+}
+
+export interface QaState {
+  connected: boolean;
+  transport: TransportName | null;
+  playerId: string | null;
+  sector: string | null;
+  serverTick: number;
+  pingMs: number | null;
+  entities: QaEntity[];
+}
+
+export interface QaSurface {
+  state(): QaState;
+}
+
+declare global {
+  interface Window {
+    __QA__?: QaSurface;
+  }
+}
+
+/** Reads the page's current state, or null while the game has not installed its QA surface yet. */
+export async function readState(page: Page): Promise<QaState | null> {
+  return page.evaluate(() => window.__QA__?.state() ?? null);
+}
+
+export function ships(state: QaState): QaEntity[] {
+  return state.entities.filter((e) => e.kind === 'ship');
+}
+
+export function shipOf(state: QaState, playerId: string): QaEntity | undefined {
+  return state.entities.find((e) => e.kind === 'ship' && e.id === playerId);
+}
+
+export function distance(a: { x: number; y: number }, b: { x: number; y: number }): number {
+  return Math.hypot(a.x - b.x, a.y - b.y);
+}
+
+/**
+ * A short, readable picture of a state for failure messages: every field, but asteroids only as a
+ * count (a sector has dozens and they would bury the ships the assertion is about).
+ */
+export function summarizeState(state: QaState | null): string {
+  if (!state) return 'no window.__QA__ yet';
+  const { entities, ...rest } = state;
+  const asteroids = entities.filter((e) => e.kind === 'asteroid').length;
+  const shipList = ships(state).map((s) => `${s.name ?? '?'}#${s.id}@(${s.x.toFixed(1)},${s.y.toFixed(1)})`);
+  return `${JSON.stringify(rest)} ships=[${shipList.join(', ')}] asteroids=${asteroids}`;
+}
