@@ -1,0 +1,47 @@
+import { el, setData, setText } from './dom.js';
+import type { HudModel } from './hud-model.js';
+
+/** Top-left card: who you are, where, with how many others, and how good the line is. */
+export class StatusCard {
+  readonly root: HTMLElement;
+  private readonly pilot: HTMLElement;
+  private readonly sector: HTMLElement;
+  private readonly players: HTMLElement;
+  private readonly ping: HTMLElement;
+  private readonly link: HTMLElement;
+
+  constructor() {
+    this.root = el('section', 'hud-card hud-status');
+    this.root.setAttribute('aria-label', 'Flight status');
+    this.pilot = el('div', 'hud-pilot');
+    const rows = el('dl', 'hud-rows');
+    const row = (label: string) => {
+      const value = el('dd', 'hud-value', '—');
+      rows.append(el('dt', 'hud-label', label), value);
+      return value;
+    };
+    this.sector = row('Sector');
+    this.players = row('Players');
+    this.ping = row('Ping');
+    this.link = row('Link');
+    this.root.append(el('div', 'hud-brand', 'Perihelion'), this.pilot, rows);
+  }
+
+  update(model: HudModel): void {
+    setText(this.pilot, model.name);
+    setText(this.sector, model.sector);
+    setText(this.players, model.players === null ? '—' : String(model.players));
+    setText(this.ping, model.pingMs === null ? '—' : `${Math.round(model.pingMs)} ms`);
+    setData(this.ping, 'quality', pingQuality(model.pingMs));
+    setText(this.link, model.transport ?? '—');
+    // Long-polling works, but it is the fallback: the card marks it so players know.
+    setData(this.link, 'transport', model.transport ?? 'none');
+  }
+}
+
+function pingQuality(pingMs: number | null): string {
+  if (pingMs === null) return 'unknown';
+  if (pingMs < 80) return 'good';
+  if (pingMs < 200) return 'fair';
+  return 'poor';
+}

@@ -1,0 +1,36 @@
+import { Button } from '@perihelion/game';
+import Phaser from 'phaser';
+
+const { KeyCodes } = Phaser.Input.Keyboard;
+
+/** Keyboard layout of DESIGN.md: arrows and WASD do the same thing. */
+const BINDINGS: ReadonlyArray<{ button: number; keys: readonly number[] }> = [
+  { button: Button.Thrust, keys: [KeyCodes.UP, KeyCodes.W] },
+  { button: Button.Left, keys: [KeyCodes.LEFT, KeyCodes.A] },
+  { button: Button.Right, keys: [KeyCodes.RIGHT, KeyCodes.D] },
+  { button: Button.Brake, keys: [KeyCodes.DOWN, KeyCodes.S] },
+];
+
+/**
+ * Turns held keys into the input bits the simulation understands. Keys are captured (no page
+ * scrolling on arrows), and Phaser releases them all when the window loses focus, so a ship does
+ * not keep thrusting after an alt-tab.
+ */
+export class ShipControls {
+  private readonly bindings: ReadonlyArray<{ button: number; keys: Phaser.Input.Keyboard.Key[] }>;
+
+  constructor(keyboard: Phaser.Input.Keyboard.KeyboardPlugin) {
+    this.bindings = BINDINGS.map(({ button, keys }) => ({
+      button,
+      keys: keys.map((code) => keyboard.addKey(code, true)),
+    }));
+  }
+
+  read(): number {
+    let buttons = 0;
+    for (const { button, keys } of this.bindings) {
+      if (keys.some((key) => key.isDown)) buttons |= button;
+    }
+    return buttons;
+  }
+}

@@ -1,0 +1,6 @@
+export const SceneKey = {
+  Boot: 'boot',
+  Preload: 'preload',
+  Play: 'play',
+  Hud: 'hud',
+} as const;

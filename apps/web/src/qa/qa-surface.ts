@@ -1,0 +1,50 @@
+import type { RenderedEntity } from '../session/rendered-frame.js';
+import type { GameSession } from '../session/session.js';
+
+/** window.__QA__.state(): the stable test contract of DESIGN.md ("The QA surface"). */
+export interface QaState {
+  connected: boolean;
+  transport: 'websocket' | 'polling' | null;
+  playerId: string | null;
+  sector: string | null;
+  serverTick: number;
+  pingMs: number | null;
+  /** As rendered in the latest frame, own ship included. */
+  entities: RenderedEntity[];
+}
+
+export interface QaSurface {
+  state(): QaState;
+}
+
+declare global {
+  interface Window {
+    readonly __QA__?: QaSurface;
+  }
+}
+
+/**
+ * Installs the read-only window.__QA__ once per page. It reads the session (which survives hot
+ * reload), so a reloaded scene keeps feeding the same surface; tests can neither replace the
+ * object nor reach into the game through it.
+ */
+export function installQaSurface(session: GameSession): void {
+  if (Object.hasOwn(window, '__QA__')) return;
+  const surface: QaSurface = Object.freeze({ state: () => readState(session) });
+  Object.defineProperty(window, '__QA__', { value: surface, enumerable: true });
+}
+
+/** The latest drawn frame: every field describes the same moment, as the player saw it. */
+function readState({ frame }: GameSession): QaState {
+  const { state } = frame;
+  return {
+    connected: state.connected,
+    transport: state.transport,
+    playerId: state.playerId,
+    sector: state.sector,
+    serverTick: state.serverTick,
+    pingMs: state.pingMs,
+    // Copies: what a test holds must not change under it, nor change the game.
+    entities: state.entities.map((e) => ({ ...e })),
+  };
+}

@@ -1,0 +1,31 @@
+import type { TransportChoice } from '@perihelion/client';
+import { MAX_NAME_LENGTH } from '@perihelion/protocol';
+import { rememberedPilotName } from './pilot-name.js';
+
+/** How this page joins the game, read once from its URL (the QA surface's documented parameters). */
+export interface LaunchOptions {
+  /** Server origin; empty = the page's own origin (production, and the Vite proxy in dev). */
+  server: string;
+  sector: string;
+  name: string;
+  transport: TransportChoice;
+}
+
+const DEFAULT_SECTOR = 'alpha';
+
+export function readLaunchOptions(search: string = window.location.search): LaunchOptions {
+  const params = new URLSearchParams(search);
+  return {
+    server: params.get('server')?.trim() ?? '',
+    sector: params.get('sector')?.trim().toLowerCase() || DEFAULT_SECTOR,
+    // Over-long names are cut to the protocol's limit rather than refused: the player still gets in.
+    name: params.get('name')?.trim().slice(0, MAX_NAME_LENGTH) || rememberedPilotName(),
+    transport: parseTransport(params.get('transport')),
+  };
+}
+
+function parseTransport(value: string | null): TransportChoice {
+  // Anything unrecognised falls back to the default rather than breaking the page: a typo in a
+  // hand-typed URL should still get the player into the game.
+  return value === 'websocket' || value === 'polling' ? value : 'auto';
+}

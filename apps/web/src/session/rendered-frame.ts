@@ -1,0 +1,51 @@
+import type { TransportName } from '@perihelion/client';
+
+/** Entity kinds as the QA surface names them (DESIGN.md, "The QA surface"). */
+export type RenderedKind = 'ship' | 'asteroid';
+
+/** One entity exactly as it was drawn: world units, radians, angle 0 pointing +x. */
+export interface RenderedEntity {
+  id: string;
+  kind: RenderedKind;
+  x: number;
+  y: number;
+  angle: number;
+  name?: string;
+}
+
+/** Everything the QA surface reports, captured together when a frame is drawn. */
+export interface RenderedState {
+  connected: boolean;
+  transport: TransportName | null;
+  playerId: string | null;
+  sector: string | null;
+  serverTick: number;
+  pingMs: number | null;
+  entities: readonly RenderedEntity[];
+}
+
+const NOTHING_DRAWN: RenderedState = {
+  connected: false,
+  transport: null,
+  playerId: null,
+  sector: null,
+  serverTick: 0,
+  pingMs: null,
+  entities: [],
+};
+
+/**
+ * What the play scene drew in its latest frame, and the connection state it drew it with. Taking
+ * both at the same moment means a reader never sees "connected" next to a world from an earlier
+ * frame. It lives with the session rather than the scene so it outlives a hot-reloaded scene.
+ */
+export class RenderedFrame {
+  state: RenderedState = NOTHING_DRAWN;
+  /** performance.now() of the frame, or 0 before the first one. */
+  at = 0;
+
+  publish(state: RenderedState, at: number): void {
+    this.state = state;
+    this.at = at;
+  }
+}
