@@ -1,0 +1,78 @@
+import { type ChildProcess, fork, type SpawnOptions, spawn } from 'node:child_process';
+
+/**
+ * Every child process the bench starts, so that none outlives it: normal runs stop them one by
+ * one, Ctrl-C stops them all, and a last synchronous SIGKILL runs on exit whatever happened.
+ * The children also load orphan-guard.ts, which ends them if this process dies without a word.
+ */
+const live = new Set<ChildProcess>();
+
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** `node --import tsx --import orphan-guard <script>`: TypeScript children that die with us. */
+export function tsNodeArgs(script: string, extraNodeArgs: readonly string[] = []): string[] {
+  return [
+    ...extraNodeArgs,
+    '--import',
+    import.meta.resolve('tsx'),
+    '--import',
+    import.meta.resolve('./orphan-guard.ts'),
+    script,
+  ];
+}
+
+/** Spawns a TypeScript entry point with an IPC channel (used only to notice our death). */
+export function spawnTs(
+  script: string,
+  options: SpawnOptions & { nodeArgs?: readonly string[] },
+): ChildProcess {
+  const { nodeArgs, ...spawnOptions } = options;
+  const child = spawn(process.execPath, tsNodeArgs(script, nodeArgs), {
+    ...spawnOptions,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  track(child);
+  return child;
+}
+
+/** Forks a TypeScript entry point that talks to us over IPC. */
+export function forkTs(script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = fork(script, [], {
+    execArgv: tsNodeArgs(script).slice(0, -1),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  track(child);
+  return child;
+}
+
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+}
+
+export function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** Resolves when the child has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<void> {
+  if (hasExited(child)) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** SIGTERM, then SIGKILL if the child has not exited within `graceMs`. */
+export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (hasExited(child)) return;
+  const done = exited(child);
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await done;
+  clearTimeout(timer);
+}
+
+export async function stopAllChildren(graceMs = 5000): Promise<void> {
+  await Promise.all([...live].map((c) => stopChild(c, graceMs)));
+}

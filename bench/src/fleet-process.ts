@@ -1,0 +1,139 @@
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { exited, forkTs, hasExited, stopChild } from './children.js';
+import {
+  FLEET_CONFIG_ENV,
+  type FleetConfig,
+  type FleetStatus,
+  type FleetToParent,
+  type FleetWindowStats,
+  isFleetToParent,
+  type ParentToFleet,
+} from './fleet/messages.js';
+import { OutputTail } from './output-tail.js';
+
+const WORKER = fileURLToPath(new URL('./fleet/worker.ts', import.meta.url));
+
+/** The parent's handle on the bot fleet child process. */
+export class FleetProcess {
+  private latest: FleetStatus = {
+    type: 'status',
+    connecting: 0,
+    joined: 0,
+    reconnecting: 0,
+    failed: 0,
+    lastError: null,
+  };
+  private readonly output = new OutputTail();
+  private readonly waiters = new Set<(msg: FleetToParent | null) => void>();
+  private fatal: string | null = null;
+
+  private constructor(private readonly child: ChildProcess) {
+    this.output.attach(child.stdout);
+    this.output.attach(child.stderr);
+    child.on('message', (msg: unknown) => {
+      if (!isFleetToParent(msg)) return;
+      if (msg.type === 'status') this.latest = msg;
+      if (msg.type === 'fatal') this.fatal = msg.message;
+      for (const w of [...this.waiters]) w(msg);
+    });
+    child.once('exit', () => {
+      for (const w of [...this.waiters]) w(null);
+    });
+  }
+
+  static start(config: FleetConfig): FleetProcess {
+    const child = forkTs(WORKER, { ...process.env, [FLEET_CONFIG_ENV]: JSON.stringify(config) });
+    return new FleetProcess(child);
+  }
+
+  get status(): FleetStatus {
+    return this.latest;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** Resolves once `count` bots are in the sector; rejects on timeout, abort or a dead fleet. */
+  async waitForJoined(count: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (this.latest.joined >= count) return;
+    await this.next(
+      (m) => m.type === 'status' && m.joined >= count,
+      timeoutMs,
+      signal,
+      `${count} bots to join`,
+    );
+  }
+
+  async beginMeasure(signal: AbortSignal): Promise<void> {
+    const begun = this.next((m) => m.type === 'measure-begun', 5000, signal, 'the fleet to start measuring');
+    this.send({ type: 'measure-begin' });
+    await begun;
+  }
+
+  async endMeasure(signal: AbortSignal): Promise<FleetWindowStats> {
+    const result = this.next((m) => m.type === 'result', 15_000, signal, 'the fleet to report');
+    this.send({ type: 'measure-end' });
+    const msg = await result;
+    if (msg.type !== 'result') throw new Error('unexpected fleet message');
+    return msg.stats;
+  }
+
+  /** Asks the fleet to close its bots (they leave the sector cleanly), then makes sure it is gone. */
+  async stop(): Promise<void> {
+    if (hasExited(this.child)) return;
+    this.send({ type: 'stop' });
+    const timer = setTimeout(() => void stopChild(this.child), 5000);
+    await exited(this.child);
+    clearTimeout(timer);
+  }
+
+  private send(msg: ParentToFleet): void {
+    if (this.child.connected) this.child.send(msg);
+  }
+
+  private next(
+    match: (msg: FleetToParent) => boolean,
+    timeoutMs: number,
+    signal: AbortSignal,
+    what: string,
+  ): Promise<FleetToParent> {
+    return new Promise((resolve, reject) => {
+      const finish = (err: Error | null, msg?: FleetToParent) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.waiters.delete(waiter);
+        if (err) reject(err);
+        else resolve(msg!);
+      };
+      const waiter = (msg: FleetToParent | null) => {
+        if (msg === null)
+          finish(new Error(`the bot fleet exited while waiting for ${what}${this.describe()}`));
+        else if (msg.type === 'fatal') finish(new Error(`the bot fleet failed: ${msg.message}`));
+        else if (match(msg)) finish(null, msg);
+      };
+      const onAbort = () => finish(new Error('aborted'));
+      const timer = setTimeout(
+        () => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}${this.describe()}`)),
+        timeoutMs,
+      );
+      if (signal.aborted) return onAbort();
+      if (hasExited(this.child)) return waiter(null);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiters.add(waiter);
+    });
+  }
+
+  private describe(): string {
+    const s = this.latest;
+    const parts = [
+      ` (joined ${s.joined}, connecting ${s.connecting}, reconnecting ${s.reconnecting}, failed ${s.failed})`,
+    ];
+    if (s.lastError) parts.push(`\nlast error: ${s.lastError}`);
+    if (this.fatal) parts.push(`\n${this.fatal}`);
+    const out = this.output.text();
+    if (out) parts.push(`\nfleet output:\n${out}`);
+    return parts.join('');
+  }
+}

@@ -1,0 +1,104 @@
+import { sectorIdSchema } from '@perihelion/protocol';
+
+/** Command-line options of `pnpm bench`, e.g. `pnpm bench -- --bots 50,100 --seconds 20`. */
+export interface BenchOptions {
+  /** One run per entry, each against a fresh server. */
+  bots: number[];
+  /** Length of the measurement window. */
+  seconds: number;
+  /**
+   * Steady-state time between "all bots joined" and the measurement window. At least 10 s by
+   * default: the server's tick-time Summary covers its last 20–30 s, and with a 20 s window a
+   * 10 s warm-up keeps the join ramp out of it.
+   */
+  warmupSeconds: number;
+  sector: string;
+  /** Write a V8 CPU profile of each server run into bench/.out/profiles. */
+  profile: boolean;
+  /**
+   * Sampling interval of the server's event-loop delay monitor (prom-client's
+   * eventLoopMonitoringPrecision in apps/server/src/metrics.ts). Node's monitor reports the whole
+   * interval between samples, so an idle loop reads as this value; it is subtracted to get lag.
+   */
+  eldResolutionMs: number;
+  /** Before each run, wait up to this long for other processes to go quiet (0: don't wait). */
+  quietSeconds: number;
+}
+
+export const DEFAULT_OPTIONS: BenchOptions = {
+  bots: [50, 100, 250],
+  seconds: 20,
+  warmupSeconds: 10,
+  sector: 'bench',
+  profile: false,
+  eldResolutionMs: 10,
+  quietSeconds: 0,
+};
+
+export const USAGE = `usage: pnpm bench [-- options]
+  --bots 50,100,250     bot counts, one fresh server per count
+  --seconds 20          measurement window
+  --warmup 10           steady-state warm-up before measuring
+  --sector bench        sector id the bots join
+  --profile             write server CPU profiles to bench/.out/profiles
+  --eld-resolution 10   server event-loop monitor interval in ms (subtracted from lag)
+  --quiet 600           before each run, wait up to 600 s for other processes to go quiet`;
+
+export class UsageError extends Error {}
+
+function positiveNumber(flag: string, raw: string | undefined): number {
+  const n = Number(raw);
+  if (raw === undefined || raw === '' || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`${flag} needs a positive number, got ${JSON.stringify(raw ?? '')}`);
+  }
+  return n;
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const opts: BenchOptions = { ...DEFAULT_OPTIONS };
+  const args = argv.filter((a) => a !== '--');
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string | undefined => (eq > 0 ? arg.slice(eq + 1) : args[++i]);
+    switch (flag) {
+      case '--bots': {
+        const raw = value() ?? '';
+        const counts = raw.split(',').map((s) => positiveNumber('--bots', s.trim()));
+        if (counts.some((n) => !Number.isInteger(n))) throw new UsageError('--bots takes whole numbers');
+        opts.bots = counts;
+        break;
+      }
+      case '--seconds':
+        opts.seconds = positiveNumber(flag, value());
+        break;
+      case '--warmup':
+        opts.warmupSeconds = positiveNumber(flag, value());
+        break;
+      case '--sector': {
+        const parsed = sectorIdSchema.safeParse(value() ?? '');
+        if (!parsed.success) throw new UsageError(`--sector: ${parsed.error.issues[0]?.message}`);
+        opts.sector = parsed.data;
+        break;
+      }
+      case '--profile':
+        opts.profile = true;
+        break;
+      case '--eld-resolution':
+        opts.eldResolutionMs = positiveNumber(flag, value());
+        break;
+      case '--quiet': {
+        const raw = value();
+        opts.quietSeconds = raw === '0' ? 0 : positiveNumber(flag, raw);
+        break;
+      }
+      case '--help':
+      case '-h':
+        throw new UsageError(USAGE);
+      default:
+        throw new UsageError(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  return opts;
+}

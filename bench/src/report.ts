@@ -1,0 +1,155 @@
+import type { MachineInfo } from './machine.js';
+import type { BenchOptions } from './options.js';
+import { otherCpuPercent, type ScenarioResult } from './scenario.js';
+
+/** A column: header and how to render it from one run's result. */
+interface Column {
+  header: string;
+  cell: (r: ScenarioResult) => string;
+}
+
+function num(value: number, digits = 1): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '–';
+}
+
+function int(value: number): string {
+  return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–';
+}
+
+const MAIN_COLUMNS: Column[] = [
+  {
+    header: 'bots',
+    cell: (r) => (r.fleet.joined === r.bots ? String(r.bots) : `${r.fleet.joined}/${r.bots}`),
+  },
+  { header: 'ticks/s', cell: (r) => num(r.server.ticksPerSecond) },
+  { header: 'tick p50 ms', cell: (r) => num(r.server.tickP50Ms, 2) },
+  { header: 'tick p99 ms', cell: (r) => num(r.server.tickP99Ms, 2) },
+  { header: 'loop lag p99 ms', cell: (r) => num(r.server.loopLagP99Ms) },
+  { header: 'ack p50 ms', cell: (r) => num(r.fleet.ackLatencyMs.p50) },
+  { header: 'ack p99 ms', cell: (r) => num(r.fleet.ackLatencyMs.p99) },
+  { header: 'down B/s/client', cell: (r) => int(r.fleet.wireBytesDownPerBotPerSecond) },
+  { header: 'snapshot B/s/client', cell: (r) => int(r.fleet.snapshotBytesPerBotPerSecond) },
+  { header: 'B/moving entity', cell: (r) => num(r.server.bytesPerEntityRecord, 2) },
+  { header: 'server CPU %', cell: (r) => num(r.server.cpuPercent, 0) },
+];
+
+const DETAIL_COLUMNS: Column[] = [
+  { header: 'bots', cell: (r) => String(r.bots) },
+  { header: 'tick mean ms', cell: (r) => num(r.server.tickMeanMs, 2) },
+  { header: 'tick pctl source', cell: (r) => r.server.tickSource },
+  { header: 'loop delay p99 raw ms', cell: (r) => num(r.server.loopDelayP99RawMs) },
+  { header: 'loop lag max ms', cell: (r) => num(r.server.loopLagMaxMs) },
+  { header: 'entities/snapshot', cell: (r) => num(r.server.recordsPerSnapshot) },
+  { header: 'wire B/entity', cell: (r) => num(wireBytesPerEntity(r), 2) },
+  { header: 'snapshots/s/client', cell: (r) => num(r.fleet.snapshotsPerBotPerSecond) },
+  { header: 'inputs/s/client', cell: (r) => num(r.fleet.inputsPerBotPerSecond) },
+  {
+    header: 'ack p90 / max ms',
+    cell: (r) => `${num(r.fleet.ackLatencyMs.p90)} / ${num(r.fleet.ackLatencyMs.max)}`,
+  },
+  {
+    header: 'input backlog mean / max',
+    cell: (r) => `${num(r.fleet.inputBacklogMean)} / ${num(r.fleet.inputBacklogMax, 0)}`,
+  },
+  { header: 'up B/s/client', cell: (r) => int(r.fleet.wireBytesUpPerBotPerSecond) },
+  {
+    header: 'server RSS MB',
+    cell: (r) => (r.server.rssBytes === null ? '–' : num(r.server.rssBytes / 2 ** 20, 0)),
+  },
+  { header: 'bots CPU %', cell: (r) => num(r.fleet.cpuPercent, 0) },
+  { header: 'bots loop lag p99 ms', cell: (r) => num(r.fleet.loopLagP99Ms) },
+  { header: 'other CPU %', cell: (r) => num(otherCpuPercent(r.server, r.fleet), 0) },
+];
+
+/** Everything a client received per snapshot, spread over the entities in it (framing included). */
+function wireBytesPerEntity(r: ScenarioResult): number {
+  return (
+    r.fleet.wireBytesDownPerBotPerSecond / r.fleet.snapshotsPerBotPerSecond / r.server.recordsPerSnapshot
+  );
+}
+
+function textTable(columns: Column[], results: readonly ScenarioResult[]): string {
+  const rows = [columns.map((c) => c.header), ...results.map((r) => columns.map((c) => c.cell(r)))];
+  const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+function markdownTable(columns: Column[], results: readonly ScenarioResult[]): string {
+  const head = `| ${columns.map((c) => c.header).join(' | ')} |`;
+  const rule = `|${columns.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`;
+  const body = results.map((r) => `| ${columns.map((c) => c.cell(r)).join(' | ')} |`);
+  return [head, rule, ...body].join('\n');
+}
+
+function notes(results: readonly ScenarioResult[]): string[] {
+  return results.flatMap((r) => r.notes.map((n) => `${r.bots} bots: ${n}`));
+}
+
+export function commandLine(opts: BenchOptions): string {
+  const parts = ['pnpm bench --', `--bots ${opts.bots.join(',')}`, `--seconds ${opts.seconds}`];
+  parts.push(`--warmup ${opts.warmupSeconds}`);
+  if (opts.profile) parts.push('--profile');
+  if (opts.quietSeconds > 0) parts.push(`--quiet ${opts.quietSeconds}`);
+  return parts.join(' ');
+}
+
+/** The final table for the terminal. */
+export function renderText(results: readonly ScenarioResult[]): string {
+  const out = [textTable(MAIN_COLUMNS, results), '', textTable(DETAIL_COLUMNS, results)];
+  const n = notes(results);
+  if (n.length > 0) out.push('', ...n.map((s) => `note: ${s}`));
+  return out.join('\n');
+}
+
+export const LEGEND = `- **ticks/s**: room ticks completed per second (target: the tick rate, 30).
+- **tick p50/p99**: time one room tick takes (inputs, simulation, encoding and sending every snapshot),
+  from \`perihelion_tick_duration_seconds\`; "tick pctl source" says whether the percentiles cover exactly
+  the window (histogram) or prom-client's own sliding window of the last 20–30 s (summary).
+  The mean is exact for the window either way.
+- **loop lag p99**: server event-loop delay p99 (\`nodejs_eventloop_lag_p99_seconds\`, reset by the scrape
+  that opens the window) minus the monitor's sampling interval, which Node includes in every sample
+  ("raw" is the value as served). Target: under one tick (33 ms).
+- **ack p50/p99**: from the moment the SDK sent input seq N to the first snapshot with ackSeq >= N, over all
+  inputs sent in the window (HdrHistogram). Includes waiting for the next tick and the next snapshot
+  (15/s, i.e. every other tick), so about 45 ms at p50 is the floor by design, not network time.
+- **input backlog**: a bot's inputs sent but not yet acknowledged, sampled at each snapshot it receives.
+  Below 1 on an unloaded server; each extra unit is about one more tick (33 ms) an input waits between
+  the bot and the room, in practice in the server's per-player input queue.
+- **down B/s/client**: bytes the bots' TCP sockets received, per bot (WebSocket + Socket.IO framing, pongs,
+  roster events); **snapshot B/s/client** is the snapshot payloads alone, as handed to the SDK.
+- **B/moving entity**: bytes of entity records / entity records written in the window
+  (\`perihelion_snapshot_entity_record_bytes_total\` / \`…_records_total\`; records are entities that are new
+  or changed). Target: under 8. **wire B/entity** spreads everything a client received (headers, framing,
+  pongs) over the entities per snapshot: the all-in cost.
+- **server CPU %**: the server process's user+system CPU over the window, from /proc (100 % = one core).
+- **entities/snapshot**: entity records per snapshot, i.e. how many moving things a client is sent.
+- **bots CPU % / bots loop lag**: the bot fleet process; if it saturates its core, latencies measure it.
+- **other CPU %**: task CPU (user+system from /proc/stat; interrupt time, where loopback traffic lands, left
+  out) used by anything but the server, the bots and the bench itself during the window. Anything well
+  above zero means the machine was not quiet and the run should be repeated.`;
+
+export function renderMarkdown(
+  results: readonly ScenarioResult[],
+  opts: BenchOptions,
+  machine: MachineInfo,
+  when: Date,
+): string {
+  const n = notes(results);
+  return [
+    `# pnpm bench — ${when.toISOString()}`,
+    '',
+    `Command: \`${commandLine(opts)}\` (warm-up ${opts.warmupSeconds} s, window ${opts.seconds} s, sector "${opts.sector}", one fresh server per row)`,
+    '',
+    `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB.toFixed(1)} GiB RAM, Node ${machine.node}, ${machine.os}`,
+    '',
+    markdownTable(MAIN_COLUMNS, results),
+    '',
+    markdownTable(DETAIL_COLUMNS, results),
+    '',
+    ...(n.length > 0 ? ['Notes:', '', ...n.map((s) => `- ${s}`), ''] : []),
+    LEGEND,
+    '',
+  ].join('\n');
+}
