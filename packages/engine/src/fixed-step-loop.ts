@@ -9,7 +9,8 @@ export class FixedStepLoop {
 
   constructor(
     rate: number,
-    private readonly step: () => void,
+    /** `skipped`: steps dropped just before this one because the loop fell too far behind. */
+    private readonly step: (skipped: number) => void,
     private readonly maxCatchUp = 5,
   ) {
     this.stepMs = 1000 / rate;
@@ -42,9 +43,13 @@ export class FixedStepLoop {
       due++;
       this.nextAt += this.stepMs;
     }
-    // Too far behind to catch up: skip ahead rather than spiral.
-    if (this.nextAt <= now) this.nextAt = now + this.stepMs;
-    for (let i = 0; i < due && this.timer; i++) this.step();
+    // Too far behind to catch up: skip ahead rather than spiral, and say how much was skipped.
+    let skipped = 0;
+    if (this.nextAt <= now) {
+      skipped = Math.floor((now - this.nextAt) / this.stepMs) + 1;
+      this.nextAt = now + this.stepMs;
+    }
+    for (let i = 0; i < due && this.timer; i++) this.step(i === 0 ? skipped : 0);
     if (this.timer) this.schedule();
   };
 }

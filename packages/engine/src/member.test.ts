@@ -5,7 +5,7 @@ const link = { sendSnapshot() {}, sendError() {} };
 
 function drain(member: RoomMember): number[] {
   const applied: number[] = [];
-  member.takeInputs((b) => applied.push(b));
+  member.takeInputs(1, (b) => applied.push(b));
   return applied;
 }
 
@@ -35,6 +35,15 @@ describe('RoomMember inputs', () => {
     m.enqueueInput(1, 1, 0);
     m.enqueueInput(2, 2, 0);
     expect(drain(m)).toEqual([1, 2]);
+  });
+
+  it('drains a backlog left by a server stall instead of carrying it as lag', () => {
+    const m = new RoomMember('p', 'P', 1, link, 0);
+    // A stall: the loop skipped 6 ticks while the client kept sending one input per tick.
+    for (let seq = 1; seq <= 7; seq++) m.enqueueInput(seq, 1, 0);
+    const applied: number[] = [];
+    m.takeInputs(1 + 6, (b) => applied.push(b));
+    expect(applied).toHaveLength(7);
   });
 
   it('accepts snapshot acknowledgements only for snapshots it was sent', () => {

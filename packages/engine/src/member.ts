@@ -10,8 +10,12 @@ export interface MemberLink {
 
 /** Inputs buffered beyond this are dropped oldest-first (a client far ahead of the server). */
 const MAX_QUEUED_INPUTS = 32;
-/** Unused ticks a member may bank to absorb network jitter; bounds any speed-up to this. */
-const MAX_INPUT_CREDIT = 4;
+/**
+ * Ticks of input credit a member may bank (about a quarter second at 30 Hz): absorbs network
+ * jitter and server stalls. Banking cannot buy speed: a step applied late covers a tick that
+ * passed without one, so distance over time stays what an honest client gets.
+ */
+const MAX_INPUT_CREDIT = 8;
 
 /** One player's presence in a room: inputs waiting to be applied and what they were last sent. */
 export class RoomMember {
@@ -25,6 +29,8 @@ export class RoomMember {
   ackedSnapshotId = 0;
   /** The first snapshot after a join is sent reliably so the member starts from a full world. */
   needsKeyframe = true;
+  /** Which tick of each snapshot period this member's snapshot goes out on (set by the room). */
+  snapshotPhase = 0;
 
   constructor(
     readonly playerId: string,
@@ -49,10 +55,11 @@ export class RoomMember {
 
   /**
    * Inputs to apply this tick: normally one, more only from credit banked on ticks when none
-   * arrived, so a client can never move faster than one step per server tick on average.
+   * arrived (or ticks the server skipped after a stall, `ticks` > 1), so a client can never move
+   * faster than one step per server tick on average, and a backlog drains instead of adding lag.
    */
-  takeInputs(apply: (buttons: number) => void): void {
-    this.credit = Math.min(MAX_INPUT_CREDIT, this.credit + 1);
+  takeInputs(ticks: number, apply: (buttons: number) => void): void {
+    this.credit = Math.min(MAX_INPUT_CREDIT, this.credit + ticks);
     while (this.credit >= 1 && this.queue.length > 0) {
       const input = this.queue.shift()!;
       this.credit--;

@@ -47,6 +47,8 @@ export class Room {
   private readonly members = new Map<string, RoomMember>();
   private readonly loop: FixedStepLoop;
   private readonly ticksPerSnapshot: number;
+  /** Members per snapshot phase (see quietestPhase). */
+  private readonly phaseLoad: number[];
   private readonly grid: InterestGrid;
   private readonly writer = new ByteWriter(4096);
   private readonly viewRadiusQ: number;
@@ -61,6 +63,7 @@ export class Room {
     this.sim = opts.simulation;
     this.stats = opts.stats;
     this.ticksPerSnapshot = Math.max(1, Math.round(opts.tickRate / opts.snapshotRate));
+    this.phaseLoad = new Array<number>(this.ticksPerSnapshot).fill(0);
     this.viewRadiusQ = quantizePosition(this.sim.viewRadius);
     this.grid = new InterestGrid(this.viewRadiusQ);
     this.loop = new FixedStepLoop(opts.tickRate, this.runTick);
@@ -97,6 +100,8 @@ export class Room {
     const from = resume ?? carried;
     const handle = this.sim.spawn(playerId, from ? { state: from.own, handle: from.handle } : null);
     const member = new RoomMember(playerId, name, handle, link, from?.lastInputSeq ?? 0);
+    member.snapshotPhase = this.quietestPhase();
+    this.phaseLoad[member.snapshotPhase]!++;
     this.members.set(playerId, member);
     return { member, own: this.sim.ownState(playerId) ?? [] };
   }
@@ -106,21 +111,36 @@ export class Room {
     const member = this.members.get(playerId);
     if (!member || (onlyIf && member !== onlyIf)) return null;
     this.members.delete(playerId);
+    this.phaseLoad[member.snapshotPhase]!--;
     return { own: this.sim.despawn(playerId), handle: member.handle, lastInputSeq: member.lastAppliedSeq };
   }
 
-  private readonly runTick = (): void => {
+  /**
+   * Members are spread over the ticks of a snapshot period (at 30 Hz ticks and 15 Hz snapshots,
+   * half get theirs on even ticks, half on odd), so snapshot work is level instead of piling onto
+   * every other tick. Each member still gets one snapshot per period.
+   */
+  private quietestPhase(): number {
+    let best = 0;
+    for (let p = 1; p < this.phaseLoad.length; p++) if (this.phaseLoad[p]! < this.phaseLoad[best]!) best = p;
+    return best;
+  }
+
+  /** `skippedTicks`: ticks the loop had to drop after a stall; members get input credit for them. */
+  private readonly runTick = (skippedTicks: number): void => {
     const started = performance.now();
+    const credit = 1 + skippedTicks;
     for (const member of this.members.values()) {
-      member.takeInputs((buttons) => this.sim.applyInput(member.playerId, buttons));
+      member.takeInputs(credit, (buttons) => this.sim.applyInput(member.playerId, buttons));
     }
     this.sim.step();
     this.tick++;
-    if (this.tick % this.ticksPerSnapshot === 0 && this.members.size > 0) this.sendSnapshots();
+    const phase = this.tick % this.ticksPerSnapshot;
+    if (this.phaseLoad[phase]! > 0) this.sendSnapshots(phase);
     this.stats?.recordTick(performance.now() - started);
   };
 
-  private sendSnapshots(): void {
+  private sendSnapshots(phase: number): void {
     const all: WireEntity[] = [];
     for (const e of this.sim.entities()) {
       all.push({
@@ -133,7 +153,7 @@ export class Room {
       });
     }
     this.grid.rebuild(all);
-    for (const member of this.members.values()) this.sendSnapshot(member);
+    for (const member of this.members.values()) if (member.snapshotPhase === phase) this.sendSnapshot(member);
   }
 
   private sendSnapshot(member: RoomMember): void {
