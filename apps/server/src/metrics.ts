@@ -57,11 +57,12 @@ export function createMetrics(counts: () => { connections: number; players: numb
     recordTick(ms) {
       tickDuration.observe(ms / 1000);
     },
-    recordSnapshot(bytes, changed, recordBytes, isDelta) {
-      snapshots.inc({ type: isDelta ? 'delta' : 'keyframe' });
-      snapshotBytes.inc(bytes);
-      entityRecords.inc(changed);
-      entityRecordBytes.inc(recordBytes);
+    recordSnapshots(t) {
+      if (t.deltas) snapshots.inc({ type: 'delta' }, t.deltas);
+      if (t.keyframes) snapshots.inc({ type: 'keyframe' }, t.keyframes);
+      snapshotBytes.inc(t.bytes);
+      entityRecords.inc(t.records);
+      entityRecordBytes.inc(t.recordBytes);
     },
   };
   return { registry, roomStats };

@@ -9,7 +9,7 @@ import {
 import { FixedStepLoop } from './fixed-step-loop.js';
 import { InterestGrid } from './interest-grid.js';
 import { type MemberLink, RoomMember } from './member.js';
-import type { RoomStats } from './room-stats.js';
+import { emptySnapshotTotals, type RoomStats } from './room-stats.js';
 import type { Simulation } from './simulation.js';
 
 export interface RoomOptions {
@@ -53,6 +53,7 @@ export class Room {
   private readonly writer = new ByteWriter(4096);
   private readonly viewRadiusQ: number;
   private readonly stats: RoomStats | undefined;
+  private totals = emptySnapshotTotals();
   tick = 0;
 
   constructor(opts: RoomOptions) {
@@ -65,7 +66,7 @@ export class Room {
     this.ticksPerSnapshot = Math.max(1, Math.round(opts.tickRate / opts.snapshotRate));
     this.phaseLoad = new Array<number>(this.ticksPerSnapshot).fill(0);
     this.viewRadiusQ = quantizePosition(this.sim.viewRadius);
-    this.grid = new InterestGrid(this.viewRadiusQ);
+    this.grid = new InterestGrid(Math.max(1, Math.ceil(this.viewRadiusQ / 2)));
     this.loop = new FixedStepLoop(opts.tickRate, this.runTick);
   }
 
@@ -137,7 +138,13 @@ export class Room {
     this.tick++;
     const phase = this.tick % this.ticksPerSnapshot;
     if (this.phaseLoad[phase]! > 0) this.sendSnapshots(phase);
-    this.stats?.recordTick(performance.now() - started);
+    if (this.stats) {
+      this.stats.recordTick(performance.now() - started);
+      if (this.totals.deltas + this.totals.keyframes > 0) {
+        this.stats.recordSnapshots(this.totals);
+        this.totals = emptySnapshotTotals();
+      }
+    }
   };
 
   private sendSnapshots(phase: number): void {
@@ -178,7 +185,12 @@ export class Room {
     const bytes = this.writer.toBytes();
     const reliable = member.needsKeyframe;
     member.needsKeyframe = false;
-    this.stats?.recordSnapshot(bytes.length, encoded.changed, encoded.recordBytes, baseline !== null);
+    const t = this.totals;
+    if (baseline) t.deltas++;
+    else t.keyframes++;
+    t.bytes += bytes.length;
+    t.records += encoded.changed;
+    t.recordBytes += encoded.recordBytes;
     member.link.sendSnapshot(bytes, reliable);
   }
 }

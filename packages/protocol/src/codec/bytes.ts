@@ -57,6 +57,13 @@ export class ByteWriter {
     this.pos += 4;
   }
 
+  /** Appends everything `other` holds. */
+  append(other: ByteWriter): void {
+    this.ensure(other.pos);
+    this.buf.set(other.buf.subarray(0, other.pos), this.pos);
+    this.pos += other.pos;
+  }
+
   /** A copy of the bytes written so far (the internal buffer is reused). */
   toBytes(): Uint8Array {
     return this.buf.slice(0, this.pos);

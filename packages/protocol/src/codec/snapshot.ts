@@ -1,4 +1,4 @@
-import { ByteReader, type ByteWriter } from './bytes.js';
+import { ByteReader, ByteWriter } from './bytes.js';
 
 /**
  * One entity in world units (positions) and radians (angle): what a game's simulation exposes and
@@ -80,64 +80,65 @@ export function encodeSnapshot(
   out.u8(own ? own.length : 0);
   if (own) for (const v of own) out.f32(v);
 
+  // One merge walk over both handle-sorted lists writes removals and records into scratch
+  // buffers; counts go first on the wire so the reader knows how many of each follow.
   const cur = frame.entities;
   const base = baseline ? baseline.entities : EMPTY;
-
-  // Removed: in the baseline, not in the current frame.
+  removedScratch.reset();
+  recordScratch.reset();
   let removed = 0;
-  for (let i = 0, j = 0; i < base.length; i++) {
-    const h = base[i]!.handle;
-    while (j < cur.length && cur[j]!.handle < h) j++;
-    if (j >= cur.length || cur[j]!.handle !== h) removed++;
-  }
-  out.varuint(removed);
-  let prev = 0;
-  for (let i = 0, j = 0; i < base.length; i++) {
-    const h = base[i]!.handle;
-    while (j < cur.length && cur[j]!.handle < h) j++;
-    if (j >= cur.length || cur[j]!.handle !== h) {
-      out.varuint(h - prev);
-      prev = h;
-    }
-  }
-
-  // Changed or new: walk both sorted lists; count first so the reader knows how many follow.
   let changed = 0;
-  for (let i = 0, j = 0; i < cur.length; i++) {
-    const e = cur[i]!;
-    while (j < base.length && base[j]!.handle < e.handle) j++;
-    if (diffFlags(j < base.length && base[j]!.handle === e.handle ? base[j]! : null, e) !== 0) changed++;
-  }
-  out.varuint(changed);
-  const recordsStart = out.length;
-  prev = 0;
-  for (let i = 0, j = 0; i < cur.length; i++) {
-    const e = cur[i]!;
-    while (j < base.length && base[j]!.handle < e.handle) j++;
-    const b = j < base.length && base[j]!.handle === e.handle ? base[j]! : null;
-    const flags = diffFlags(b, e);
-    if (flags === 0) continue;
-    if (flags === F_NEW || !b) {
-      out.varuint(e.handle - prev);
-      prev = e.handle;
-      out.u8(F_NEW);
-      out.u8(e.kind);
-      out.u8(e.variant);
-      out.varint(e.qx);
-      out.varint(e.qy);
-      out.u8(e.qa);
+  let prevRemoved = 0;
+  let prev = 0;
+  let i = 0;
+  let j = 0;
+  while (i < cur.length || j < base.length) {
+    const e = i < cur.length ? cur[i]! : null;
+    const b = j < base.length ? base[j]! : null;
+    if (b && (!e || b.handle < e.handle)) {
+      removedScratch.varuint(b.handle - prevRemoved);
+      prevRemoved = b.handle;
+      removed++;
+      j++;
       continue;
     }
-    out.varuint(e.handle - prev);
-    prev = e.handle;
-    out.u8(flags);
-    if (flags & F_X) out.varint(e.qx - b.qx);
-    if (flags & F_Y) out.varint(e.qy - b.qy);
-    if (flags & F_ANGLE) out.u8(e.qa);
-    if (flags & F_VARIANT) out.u8(e.variant);
+    const same = b !== null && e !== null && b.handle === e.handle ? b : null;
+    if (same) j++;
+    i++;
+    const flags = diffFlags(same, e!);
+    if (flags === 0) continue;
+    changed++;
+    recordScratch.varuint(e!.handle - prev);
+    prev = e!.handle;
+    if (flags === F_NEW || !same) {
+      writeFull(recordScratch, e!);
+      continue;
+    }
+    recordScratch.u8(flags);
+    if (flags & F_X) recordScratch.varint(e!.qx - same.qx);
+    if (flags & F_Y) recordScratch.varint(e!.qy - same.qy);
+    if (flags & F_ANGLE) recordScratch.u8(e!.qa);
+    if (flags & F_VARIANT) recordScratch.u8(e!.variant);
   }
-  return { changed, recordBytes: out.length - recordsStart };
+  out.varuint(removed);
+  out.append(removedScratch);
+  out.varuint(changed);
+  out.append(recordScratch);
+  return { changed, recordBytes: recordScratch.length };
 }
+
+function writeFull(w: ByteWriter, e: WireEntity): void {
+  w.u8(F_NEW);
+  w.u8(e.kind);
+  w.u8(e.variant);
+  w.varint(e.qx);
+  w.varint(e.qy);
+  w.u8(e.qa);
+}
+
+// Encoding is synchronous, so one pair of scratch buffers serves every call.
+const removedScratch = new ByteWriter(256);
+const recordScratch = new ByteWriter(4096);
 
 const EMPTY: readonly WireEntity[] = [];
 
