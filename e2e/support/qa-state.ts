@@ -1,30 +1,9 @@
+import type { QaEntity, QaState, QaSurface, QaTransport } from '@perihelion/protocol';
 import type { Page } from '@playwright/test';
 
-/** The page's test surface, exactly as DESIGN.md ("The QA surface") defines it. */
-export type TransportName = 'websocket' | 'polling';
-
-export interface QaEntity {
-  id: string;
-  kind: string;
-  x: number;
-  y: number;
-  angle: number;
-  name?: string;
-}
-
-export interface QaState {
-  connected: boolean;
-  transport: TransportName | null;
-  playerId: string | null;
-  sector: string | null;
-  serverTick: number;
-  pingMs: number | null;
-  entities: QaEntity[];
-}
-
-export interface QaSurface {
-  state(): QaState;
-}
+/** The page's test surface, typed once in the protocol package for the page and for the tests. */
+export type { QaEntity, QaState, QaSurface };
+export type TransportName = QaTransport;
 
 declare global {
   interface Window {

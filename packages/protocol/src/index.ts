@@ -4,4 +4,5 @@ export * from './codec/snapshot.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './limits.js';
+export * from './qa-surface.js';
 export * from './version.js';

@@ -1,21 +1,5 @@
-import type { RenderedEntity } from '../session/rendered-frame.js';
+import type { QaState, QaSurface } from '@perihelion/protocol';
 import type { GameSession } from '../session/session.js';
-
-/** window.__QA__.state(): the stable test contract of DESIGN.md ("The QA surface"). */
-export interface QaState {
-  connected: boolean;
-  transport: 'websocket' | 'polling' | null;
-  playerId: string | null;
-  sector: string | null;
-  serverTick: number;
-  pingMs: number | null;
-  /** As rendered in the latest frame, own ship included. */
-  entities: RenderedEntity[];
-}
-
-export interface QaSurface {
-  state(): QaState;
-}
 
 declare global {
   interface Window {

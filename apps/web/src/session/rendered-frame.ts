@@ -1,26 +1,15 @@
-import type { TransportName } from '@perihelion/client';
+import type { QaEntity, QaState } from '@perihelion/protocol';
 
 /** Entity kinds as the QA surface names them (DESIGN.md, "The QA surface"). */
 export type RenderedKind = 'ship' | 'asteroid';
 
-/** One entity exactly as it was drawn: world units, radians, angle 0 pointing +x. */
-export interface RenderedEntity {
-  id: string;
+/** One entity exactly as it was drawn (the QA surface's entity, with this game's kinds). */
+export interface RenderedEntity extends QaEntity {
   kind: RenderedKind;
-  x: number;
-  y: number;
-  angle: number;
-  name?: string;
 }
 
 /** Everything the QA surface reports, captured together when a frame is drawn. */
-export interface RenderedState {
-  connected: boolean;
-  transport: TransportName | null;
-  playerId: string | null;
-  sector: string | null;
-  serverTick: number;
-  pingMs: number | null;
+export interface RenderedState extends Omit<QaState, 'entities'> {
   entities: readonly RenderedEntity[];
 }
 
