@@ -1,0 +1,120 @@
+import { sql } from 'drizzle-orm';
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/*
+ * One schema for both stores (PGlite and PostgreSQL). The first three tables are the engine's
+ * (players, durable timers, inboxes) and know nothing of the game; the rest hold the game's world.
+ */
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** A player's durable identity. The browser keeps the token; the store keeps only its hash. */
+export const players = pgTable('players', {
+  id: text('id').primaryKey(),
+  tokenHash: text('token_hash').notNull().unique(),
+  name: text('name').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+  lastSeenAt: at('last_seen_at').notNull().defaultNow(),
+  /** Highest notification sequence number given out to this player. */
+  inboxSeq: integer('inbox_seq').notNull().default(0),
+  /** Highest sequence number the player's client has acknowledged showing. */
+  inboxAcked: integer('inbox_acked').notNull().default(0),
+});
+
+/** Durable notifications, numbered per player; those above players.inbox_acked are undelivered. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    playerId: text('player_id')
+      .notNull()
+      .references(() => players.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    kind: text('kind').notNull(),
+    text: text('text').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.playerId, t.seq] })],
+);
+
+export const TIMER_STATES = ['pending', 'done', 'cancelled', 'failed'] as const;
+export type TimerState = (typeof TIMER_STATES)[number];
+
+/**
+ * Durable timers: a row per scheduled action. A timer leaves 'pending' exactly once, through a
+ * conditional update inside the transaction that applies its effect.
+ */
+export const timers = pgTable(
+  'timers',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    /** Optional: at most one pending timer per key (idempotent scheduling across processes). */
+    key: text('key'),
+    payload: jsonb('payload').$type<unknown>().notNull(),
+    dueAt: at('due_at').notNull(),
+    state: text('state', { enum: TIMER_STATES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    firedBy: text('fired_by'),
+    firedAt: at('fired_at'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('timers_pending_due').on(t.dueAt).where(sql`state = 'pending'`),
+    uniqueIndex('timers_pending_key').on(t.key).where(sql`state = 'pending'`),
+  ],
+);
+
+// ---- the game's world ---------------------------------------------------------------------------
+
+/** What a player carries between visits. */
+export const inventories = pgTable('inventories', {
+  playerId: text('player_id')
+    .primaryKey()
+    .references(() => players.id, { onDelete: 'cascade' }),
+  ore: integer('ore').notNull().default(0),
+  credits: integer('credits').notNull().default(0),
+});
+
+export const STRUCTURE_STATES = ['building', 'active', 'cancelled', 'destroyed'] as const;
+export type StructureState = (typeof STRUCTURE_STATES)[number];
+
+export const structures = pgTable(
+  'structures',
+  {
+    id: text('id').primaryKey(),
+    sector: text('sector').notNull(),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => players.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    x: real('x').notNull(),
+    y: real('y').notNull(),
+    state: text('state', { enum: STRUCTURE_STATES }).notNull(),
+    hp: integer('hp').notNull(),
+    startedAt: at('started_at').notNull(),
+    completesAt: at('completes_at').notNull(),
+    /** The construction timer while building. */
+    timerId: text('timer_id'),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('structures_sector_live').on(t.sector).where(sql`state in ('building', 'active')`)],
+);
+
+/** Checkpointed sector state that is not worth a write per change (e.g. ore left in asteroids). */
+export const sectors = pgTable('sectors', {
+  id: text('id').primaryKey(),
+  state: jsonb('state').$type<unknown>().notNull(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
