@@ -1,7 +1,17 @@
+export type { AsteroidSlotCheckpoint } from './asteroid-belt.js';
 export * from './asteroids.js';
 export * from './buttons.js';
+export * from './construction.js';
 export * from './content.js';
+export * from './content-profiles.js';
+export type { Point } from './dragons.js';
 export * from './entities.js';
+export * from './mining.js';
+export * from './raids.js';
 export * from './random.js';
 export * from './sector.js';
+export * from './sector-checkpoint.js';
 export * from './ship.js';
+export * from './spawn.js';
+export * from './structures.js';
+export * from './texts.js';
