@@ -1,0 +1,168 @@
+import type { Db, Executor } from '@perihelion/db';
+import type { Logger } from 'pino';
+import {
+  acknowledge,
+  INBOX_PAGE,
+  type InboxMessage,
+  inboxCursor,
+  insertNotification,
+  type NewNotification,
+  notificationsAfter,
+} from './inbox-store.js';
+
+export type { InboxMessage, NewNotification } from './inbox-store.js';
+
+/** One live connection of a player, as the inbox sees it. */
+export interface InboxConnection {
+  readonly id: string;
+  send(message: InboxMessage): void;
+}
+
+export interface InboxOptions {
+  db: Db;
+  logger: Logger;
+  /** The player's live connections on this node (empty when offline here). */
+  connectionsOf: (playerId: string) => Iterable<InboxConnection>;
+}
+
+/** What the inbox knows of one connection. */
+interface Delivery {
+  readonly playerId: string;
+  readonly conn: InboxConnection;
+  /** Highest seq sent on this connection; null until read from the store (starts at the ack). */
+  sentUpTo: number | null;
+  /** The tail of this connection's deliveries: each runs after the one before, never beside it. */
+  chain: Promise<void>;
+  closed: boolean;
+}
+
+/**
+ * Durable notifications with per-player sequence numbers. Posting writes a row in the caller's
+ * transaction; delivery reads the store after commit and sends each connection what it has not
+ * been sent yet, in order. A connection starts at the player's acknowledgement, so a reconnect
+ * gets everything unacknowledged again (the client de-duplicates by seq), while one connection
+ * never gets a seq twice.
+ */
+export class Inbox {
+  private readonly db: Db;
+  private readonly logger: Logger;
+  private readonly connectionsOf: (playerId: string) => Iterable<InboxConnection>;
+  private readonly deliveries = new Map<string, Delivery>();
+
+  constructor(opts: InboxOptions) {
+    this.db = opts.db;
+    this.logger = opts.logger;
+    this.connectionsOf = opts.connectionsOf;
+  }
+
+  /**
+   * Stores a notification with the caller's executor and returns its seq. Does not deliver: call
+   * flush() after the transaction commits (before, the row is not visible to the reader).
+   */
+  post(exec: Executor, playerId: string, n: NewNotification): Promise<number> {
+    return insertNotification(exec, playerId, n);
+  }
+
+  /** Sends every live connection of the player what it has not been sent yet; never rejects. */
+  async flush(playerId: string): Promise<void> {
+    const runs: Promise<void>[] = [];
+    try {
+      for (const conn of this.connectionsOf(playerId)) runs.push(this.deliver(this.track(playerId, conn)));
+    } catch (err) {
+      // Callers fire and forget flushes after commit: a rejection here would go unhandled.
+      this.logger.error({ err, playerId }, 'could not list the connections of a player');
+    }
+    await Promise.all(runs);
+  }
+
+  /** A new connection: resolves once its unacknowledged backlog was sent, in order (never rejects). */
+  connected(playerId: string, conn: InboxConnection): Promise<void> {
+    return this.deliver(this.track(playerId, conn));
+  }
+
+  disconnected(connId: string): void {
+    const delivery = this.deliveries.get(connId);
+    if (!delivery) return;
+    delivery.closed = true;
+    this.deliveries.delete(connId);
+  }
+
+  /** The client has shown everything up to `upTo`; bad values (not a count, too large) are ignored. */
+  async ack(playerId: string, upTo: number): Promise<void> {
+    if (!Number.isSafeInteger(upTo) || upTo < 0 || upTo > MAX_SEQ) {
+      this.logger.debug({ playerId, upTo }, 'ignored a bad inbox acknowledgement');
+      return;
+    }
+    await acknowledge(this.db, playerId, upTo);
+  }
+
+  /** Everything above the player's acknowledgement, in order (for tests and HTTP). */
+  async unacknowledged(playerId: string): Promise<InboxMessage[]> {
+    const cursor = await inboxCursor(this.db, playerId);
+    if (!cursor) return [];
+    const out: InboxMessage[] = [];
+    await readAfter(this.db, playerId, cursor.acked, (page) => {
+      out.push(...page);
+      return true;
+    });
+    return out;
+  }
+
+  /** Connections are keyed by id; one first seen in a flush is tracked as if it had just connected. */
+  private track(playerId: string, conn: InboxConnection): Delivery {
+    let delivery = this.deliveries.get(conn.id);
+    if (!delivery) {
+      delivery = { playerId, conn, sentUpTo: null, chain: Promise.resolve(), closed: false };
+      this.deliveries.set(conn.id, delivery);
+    }
+    return delivery;
+  }
+
+  /** Queues a catch-up on the connection's chain; resolves when it ran, failures logged. */
+  private deliver(delivery: Delivery): Promise<void> {
+    const run = delivery.chain.then(() => this.catchUp(delivery));
+    delivery.chain = run.catch((err: unknown) => {
+      this.logger.error(
+        { err, playerId: delivery.playerId, connId: delivery.conn.id },
+        'inbox delivery failed',
+      );
+    });
+    return delivery.chain;
+  }
+
+  private async catchUp(delivery: Delivery): Promise<void> {
+    if (delivery.closed) return;
+    if (delivery.sentUpTo === null) {
+      const cursor = await inboxCursor(this.db, delivery.playerId);
+      if (!cursor) return; // unknown player: nothing to send (tried again on the next flush)
+      delivery.sentUpTo ??= cursor.acked;
+    }
+    await readAfter(this.db, delivery.playerId, delivery.sentUpTo, (page) => {
+      for (const message of page) {
+        if (delivery.closed) return false;
+        delivery.conn.send(message);
+        // Advanced per message: if send throws, the next catch-up resumes with this one.
+        delivery.sentUpTo = message.seq;
+      }
+      return true;
+    });
+  }
+}
+
+/** The protocol's acknowledgement bound (int4 in the store). */
+const MAX_SEQ = 2 ** 31 - 1;
+
+/** Reads the notifications after `afterSeq` page by page; `onPage` returns false to stop early. */
+async function readAfter(
+  db: Db,
+  playerId: string,
+  afterSeq: number,
+  onPage: (page: InboxMessage[]) => boolean,
+): Promise<void> {
+  let cursor = afterSeq;
+  for (;;) {
+    const page = await notificationsAfter(db, playerId, cursor, INBOX_PAGE);
+    if (!onPage(page) || page.length < INBOX_PAGE) return;
+    cursor = page[page.length - 1]!.seq;
+  }
+}
