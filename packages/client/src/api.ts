@@ -1,4 +1,4 @@
-import type { EntityState, ErrorPayload, RosterEntry } from '@perihelion/protocol';
+import type { EntityState, ErrorPayload, InboxMessage, RosterEntry } from '@perihelion/protocol';
 
 /**
  * Public contract of the browser/Node SDK. Game-agnostic: the game plugs in its own step function
@@ -24,6 +24,11 @@ export type ConnectionStatus =
   | 'connected'
   /** Lost the connection (or the server restarted); retrying by itself. */
   | 'reconnecting'
+  /**
+   * Connected, but another connection of the same player (another tab) took over the avatar.
+   * Notifications and messages still arrive; takeHelm() flies from here again.
+   */
+  | 'standby'
   /** The server refused us for good (protocol mismatch, sector full, bad name…); see lastError. */
   | 'failed'
   /** close() was called. */
@@ -41,6 +46,16 @@ export interface GameClientOptions {
   url: string;
   sector: string;
   name?: string;
+  /**
+   * The player's profile token from an earlier visit (see the 'identity' event): the server
+   * resumes that profile. Without one the server creates a guest profile.
+   */
+  token?: string;
+  /**
+   * Remembers the highest notification sequence shown per player across page loads, so a
+   * notification shown just before a reload is not shown again. Default: in memory only.
+   */
+  inboxCursor?: InboxCursorStore;
   /** 'auto' = WebSocket first, HTTP long-polling as fallback. Default 'auto'. */
   transport?: TransportChoice;
   /** Needed for prediction; without it the own entity simply follows server state. */
@@ -56,11 +71,22 @@ export interface GameClientOptions {
   socketOptions?: Record<string, unknown>;
 }
 
+export interface InboxCursorStore {
+  load(playerId: string): number;
+  save(playerId: string, seq: number): void;
+}
+
 /** An entity as it should be drawn now (positions in world units, angle in radians). */
 export type RenderEntity = EntityState;
 
 export interface GameClientEvents {
   status: (status: ConnectionStatus) => void;
+  /** Who the server says we are, after every join: keep `token` to come back as the same player. */
+  identity: (info: { playerId: string; name: string; token: string }) => void;
+  /** A durable notification, each sequence number once, in order; acknowledged after listeners run. */
+  notification: (message: InboxMessage) => void;
+  /** Any other reliable event from the server (game-specific; validate it before use). */
+  message: (event: string, payload: unknown) => void;
   /** Joined (or re-joined after a reconnect) a sector. */
   joined: (info: { playerId: string; sector: string; handle: number }) => void;
   /** Every decoded snapshot (after buffering); mostly for tests and bots. */
@@ -89,6 +115,19 @@ export interface GameClientApi {
   /** Players in the sector by id (own included). */
   readonly roster: ReadonlyMap<string, RosterEntry>;
   readonly tickRate: number;
+
+  /** The profile token the server issued (null before the first join). */
+  readonly token: string | null;
+  /** Estimated server wall clock (ms since the epoch), for durable timestamps such as build times. */
+  serverNow(): number;
+
+  /**
+   * Sends a game-specific request and resolves with the server's answer (validate it). Rejects
+   * when not connected or when no answer comes within `timeoutMs`.
+   */
+  request(event: string, payload: unknown, timeoutMs?: number): Promise<unknown>;
+  /** In 'standby' (another tab flies the ship): take the avatar back to this connection. */
+  takeHelm(): void;
 
   /** Starts connecting (again, after 'failed'). Throws after close(). */
   connect(): void;

@@ -2,6 +2,7 @@ import {
   type ClientToServerEvents,
   type ErrorPayload,
   errorPayloadSchema,
+  type InboxMessage,
   type InputMessage,
   type JoinAccepted,
   joinRequestSchema,
@@ -32,7 +33,19 @@ export interface ConnectionSink {
   snapshot(data: unknown): void;
   playerJoined(entry: RosterEntry): void;
   playerLeft(id: string): void;
+  /** A durable notification (possibly one already shown: the sink de-duplicates). */
+  inbox(message: InboxMessage): void;
 }
+
+/** Events the SDK handles itself; anything else is passed on as a game 'message'. */
+const SDK_EVENTS: ReadonlySet<string> = new Set([
+  's',
+  'player:joined',
+  'player:left',
+  'server:error',
+  'displaced',
+  'inbox',
+]);
 
 /**
  * The connection lifecycle of one GameClient: handshake, join after every (re)connect, resume
@@ -44,7 +57,9 @@ export class Connection {
   /** Bumped on every connect and disconnect so a late ack from an older connection is ignored. */
   private epoch = 0;
   private everJoined = false;
-  private resumeToken: string | null = null;
+  private token: string | null;
+  /** Another connection of this player flies the avatar; we stay connected but do not join. */
+  private standby = false;
   private _leaveToken: string | null = null;
   private readonly transportWatch = new TransportWatch();
   private readonly pinger: Pinger;
@@ -60,6 +75,7 @@ export class Connection {
     private readonly sink: ConnectionSink,
     private readonly events: Emitter<GameClientEvents>,
   ) {
+    this.token = options.token ?? null;
     this.pinger = new Pinger(() => (this.joined ? this.socket : null));
     const defaults = buildSocketOptions(options.transport ?? 'auto', undefined, options.socketOptions);
     this.retry = new RetryTimer(defaults.reconnectionDelay ?? 500, defaults.reconnectionDelayMax ?? 3000);
@@ -85,6 +101,29 @@ export class Connection {
 
   get leaveToken(): string | null {
     return this._leaveToken;
+  }
+
+  get profileToken(): string | null {
+    return this.token;
+  }
+
+  /** Tells the server the player has seen its notifications up to `upTo`. */
+  acknowledgeInbox(upTo: number): void {
+    if (this.socket?.connected) this.socket.emit('inbox:ack', { upTo });
+  }
+
+  /** A game-specific request with its answer; rejects when offline or unanswered in time. */
+  request(event: string, payload: unknown, timeoutMs: number): Promise<unknown> {
+    const socket = this.socket as Socket | null;
+    if (!socket?.connected) return Promise.reject(new Error('not connected'));
+    return socket.timeout(timeoutMs).emitWithAck(event, payload);
+  }
+
+  /** Leaves standby: join the sector from this connection, taking the avatar over. */
+  takeHelm(): void {
+    if (!this.standby) return;
+    this.standby = false;
+    if (this.socket?.connected) this.requestJoin(this.socket);
   }
 
   connect(): void {
@@ -121,13 +160,13 @@ export class Connection {
   }
 
   private createSocket(): GameSocket {
-    // An auth *function* is evaluated on every (re)connect, so a reconnect carries the current
-    // resume token and the server gives back the same player and ship.
+    // An auth *function* is evaluated on every (re)connect, so a reconnect carries the profile
+    // token the server issued and comes back as the same player (and, within the grace, ship).
     const auth = (cb: (data: object) => void) =>
       cb({
         protocol: PROTOCOL_VERSION,
         ...(this.options.name !== undefined ? { name: this.options.name } : {}),
-        ...(this.resumeToken !== null ? { resume: this.resumeToken } : {}),
+        ...(this.token !== null ? { token: this.token } : {}),
       });
     const opts = buildSocketOptions(this.options.transport ?? 'auto', auth, this.options.socketOptions);
     const socket: GameSocket = io(namespaceUrl(this.options.url), opts);
@@ -145,6 +184,14 @@ export class Connection {
       const msg = serverEventSchemas['player:left'].safeParse(raw);
       if (msg.success && this.joined) this.sink.playerLeft(msg.data.id);
     });
+    socket.on('inbox', (raw: unknown) => {
+      const msg = serverEventSchemas.inbox.safeParse(raw);
+      if (msg.success) this.sink.inbox(msg.data);
+    });
+    socket.on('displaced', () => this.enterStandby());
+    socket.onAny((event: string, payload: unknown) => {
+      if (!SDK_EVENTS.has(event)) this.events.emit('message', event, payload);
+    });
     socket.on('server:error', (raw: unknown) => {
       const err = serverEventSchemas['server:error'].safeParse(raw);
       if (!err.success) return;
@@ -157,9 +204,19 @@ export class Connection {
   }
 
   private onConnect(socket: GameSocket): void {
+    this.transportWatch.connected(socket);
+    if (this.standby) {
+      this.epoch++;
+      this._joined = false;
+      this.setStatus('standby');
+      return;
+    }
+    this.requestJoin(socket);
+  }
+
+  private requestJoin(socket: GameSocket): void {
     const epoch = ++this.epoch;
     this._joined = false;
-    this.transportWatch.connected(socket);
     socket.timeout(JOIN_TIMEOUT_MS).emit('join', { sector: this.options.sector }, (err, res) => {
       if (epoch !== this.epoch) return;
       if (err) this.retryLater();
@@ -183,7 +240,7 @@ export class Connection {
       }
       return;
     }
-    this.resumeToken = res.resume;
+    this.token = res.token;
     this._leaveToken = res.leaveToken;
     this.retry.succeeded();
     this._joined = true;
@@ -201,6 +258,15 @@ export class Connection {
     this.awaitingWorld = null;
     this.setStatus('connected');
     this.events.emit('joined', joined);
+  }
+
+  private enterStandby(): void {
+    this.standby = true;
+    this.epoch++;
+    this._joined = false;
+    this.awaitingWorld = null;
+    this.pinger.stop();
+    this.setStatus('standby');
   }
 
   private onConnectError(socket: GameSocket, err: Error & { data?: unknown }): void {
@@ -223,7 +289,7 @@ export class Connection {
     if (this.status === 'closed' || this.status === 'failed') return;
     this.setStatus('reconnecting');
     // Socket.IO reconnects by itself after a network loss, but not when the server closed us
-    // (e.g. it is restarting): then we come back ourselves, with the resume token.
+    // (e.g. it is restarting): then we come back ourselves, with the profile token.
     if (reason === 'io server disconnect') this.retryLater();
   }
 

@@ -17,6 +17,7 @@ import { BaselineStore } from './baseline-store.js';
 import { Connection, type ConnectionSink } from './connection.js';
 import { Emitter } from './emitter.js';
 import { FixedStepper } from './fixed-stepper.js';
+import { InboxReader } from './inbox-reader.js';
 import { InterpolationBuffer } from './interpolation-buffer.js';
 import { Predictor } from './predictor.js';
 import { ServerClock } from './server-clock.js';
@@ -43,6 +44,9 @@ export class GameClient implements GameClientApi {
   private buffer: InterpolationBuffer;
   private clock: ServerClock;
   private inputSeq = 0;
+  private readonly inbox: InboxReader;
+  /** Server wall clock minus ours, learnt at each join. */
+  private serverClockOffsetMs = 0;
 
   private _playerId: string | null = null;
   private _sector: string | null = null;
@@ -67,8 +71,14 @@ export class GameClient implements GameClientApi {
         this._roster.delete(id);
         this.events.emit('playerLeft', id);
       },
+      inbox: (message) => this.inbox.receive(message),
     };
     this.connection = new Connection(options, sink, this.events);
+    this.inbox = new InboxReader(
+      options.inboxCursor,
+      (message) => this.events.emit('notification', message),
+      (upTo) => this.connection.acknowledgeInbox(upTo),
+    );
   }
 
   get status(): ConnectionStatus {
@@ -100,6 +110,21 @@ export class GameClient implements GameClientApi {
   }
   get tickRate(): number {
     return this._tickRate;
+  }
+  get token(): string | null {
+    return this.connection.profileToken;
+  }
+
+  serverNow(): number {
+    return Date.now() + this.serverClockOffsetMs;
+  }
+
+  request(event: string, payload: unknown, timeoutMs = 10_000): Promise<unknown> {
+    return this.connection.request(event, payload, timeoutMs);
+  }
+
+  takeHelm(): void {
+    this.connection.takeHelm();
   }
   get lastInputSeq(): number {
     return this.inputSeq;
@@ -184,6 +209,7 @@ export class GameClient implements GameClientApi {
 
   /** Every join (first or after a reconnect) starts the per-join state over from the server's. */
   private onJoined(res: JoinAccepted): void {
+    this.serverClockOffsetMs = res.serverTime - Date.now();
     this._playerId = res.playerId;
     this._sector = res.sector;
     this._handle = res.handle;
@@ -199,6 +225,8 @@ export class GameClient implements GameClientApi {
     this.clock = new ServerClock({ tickMs });
     this.predictor.reset(res.own, globalThis.performance.now());
     this.stepper.reset(tickMs);
+    this.events.emit('identity', { playerId: res.playerId, name: res.name, token: res.token });
+    this.inbox.setPlayer(res.playerId);
   }
 
   private onSnapshot(data: unknown): void {

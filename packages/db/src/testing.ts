@@ -22,8 +22,19 @@ export interface TestStore extends Store {
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? '';
 
-/** Probes PostgreSQL once; the reason is printed so a skipped suite says why. */
+/**
+ * Probes PostgreSQL once; the reason is printed so a skipped suite says why. Where the services
+ * are required (CI sets PERIHELION_REQUIRE_SERVICES=1) an unreachable server is an error instead.
+ */
 export async function postgresSkipReason(url: string = TEST_DATABASE_URL): Promise<string | null> {
+  const reason = await probePostgres(url);
+  if (reason && process.env.PERIHELION_REQUIRE_SERVICES === '1') {
+    throw new Error(`PostgreSQL is required here (PERIHELION_REQUIRE_SERVICES=1) but: ${reason}`);
+  }
+  return reason;
+}
+
+async function probePostgres(url: string): Promise<string | null> {
   if (!url) return 'TEST_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test)';
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {

@@ -9,11 +9,15 @@ import {
   type ServerToClientEvents,
 } from '@perihelion/protocol';
 import type { Logger } from 'pino';
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace } from 'socket.io';
+import type { z } from 'zod';
+import { ConnectionContext, type GameSocket } from './connection-context.js';
+import type { GatewayHooks, PlayerConnection } from './gateway-hooks.js';
+import type { Identity } from './identity.js';
+import { randomId } from './ids.js';
 import { DEFAULT_GUARD_LIMITS, type GuardLimits, InboundGuard } from './inbound-guard.js';
-import type { RoomMember } from './member.js';
 import type { RoomRegistry } from './room-registry.js';
-import type { PlayerSession, SessionRegistry } from './sessions.js';
+import type { SessionRegistry } from './sessions.js';
 import { SocketLink } from './socket-link.js';
 
 export interface GameGatewayOptions {
@@ -21,21 +25,12 @@ export interface GameGatewayOptions {
   rooms: RoomRegistry;
   sessions: SessionRegistry;
   logger: Logger;
+  hooks: GatewayHooks;
   guardLimits?: GuardLimits;
-  /** Name for a player who did not choose one. */
-  defaultName: () => string;
 }
 
-type GameSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
-
-interface ConnectionContext {
-  socket: GameSocket;
-  session: PlayerSession;
-  link: SocketLink;
-  log: Logger;
-  /** This connection's presence in a sector, if it has joined one. */
-  presence: { sector: string; member: RoomMember } | null;
-}
+type Ack = ((...args: unknown[]) => void) | null;
+type BuiltinEvent = keyof typeof clientEventSchemas;
 
 const roomKey = (sector: string) => `sector:${sector}`;
 
@@ -48,40 +43,53 @@ class HandshakeError extends Error {
 }
 
 /**
- * The real-time game endpoint: admits connections (protocol version, identity), validates every
- * message through an InboundGuard, and routes joins, inputs and pings to rooms.
+ * The real-time game endpoint: admits connections (protocol version, identity from the game's
+ * identity provider), validates every message through an InboundGuard, routes joins, inputs and
+ * pings to rooms and the game's own commands to its handlers. A player may have several
+ * connections (tabs); one of them pilots the player's avatar, the others are displaced.
  */
 export class GameGateway {
   private readonly nsp: Namespace<ClientToServerEvents, ServerToClientEvents>;
   private readonly log: Logger;
+  private readonly hooks: GatewayHooks;
+  private readonly schemas: Readonly<Record<string, z.ZodType>>;
+  private readonly contexts = new Map<string, ConnectionContext>();
+  private readonly byLeaveToken = new Map<string, ConnectionContext>();
 
   constructor(private readonly opts: GameGatewayOptions) {
     this.nsp = opts.namespace;
     this.log = opts.logger;
+    this.hooks = opts.hooks;
+    const commands = Object.fromEntries(
+      Object.entries(this.hooks.commands ?? {}).map(([name, spec]) => [name, spec.schema]),
+    );
+    this.schemas = { ...commands, ...clientEventSchemas };
     this.nsp.use((socket, next) => {
-      try {
-        this.admit(socket);
-        next();
-      } catch (err) {
-        if (err instanceof HandshakeError) {
-          this.log.info({ code: err.data.code }, 'connection refused: %s', err.message);
-          next(err);
-        } else {
-          this.log.error({ err }, 'handshake failed');
-          next(new HandshakeError(protocolError('INTERNAL', 'server error during handshake')));
-        }
-      }
+      this.admit(socket).then(
+        () => next(),
+        (err: unknown) => {
+          if (err instanceof HandshakeError) {
+            this.log.info({ code: err.data.code }, 'connection refused: %s', err.message);
+            next(err);
+          } else {
+            this.log.error({ err }, 'handshake failed');
+            next(
+              new HandshakeError(protocolError('UNAVAILABLE', 'the server cannot admit players right now')),
+            );
+          }
+        },
+      );
     });
     this.nsp.on('connection', (socket) => this.onConnection(socket));
   }
 
-  /** Ends a session at once (the page is unloading). Returns false for an unknown token. */
+  /** Ends a connection's presence at once (its page is unloading). False for an unknown token. */
   leaveByToken(token: string): boolean {
-    const session = this.opts.sessions.byLeaveToken(token);
-    if (!session) return false;
-    this.opts.sessions.forget(session);
-    const socket = session.connectionId ? this.nsp.sockets.get(session.connectionId) : undefined;
-    if (socket) socket.disconnect(true);
+    const ctx = this.byLeaveToken.get(token);
+    if (!ctx) return false;
+    this.leaveSector(ctx, false);
+    ctx.session.saved = null;
+    ctx.socket.disconnect(true);
     return true;
   }
 
@@ -97,7 +105,29 @@ export class GameGateway {
     return this.nsp.sockets.size;
   }
 
-  private admit(socket: GameSocket): void {
+  /** Every live connection of a player (empty when offline on this node). */
+  connectionsOf(playerId: string): PlayerConnection[] {
+    const session = this.opts.sessions.get(playerId);
+    if (!session) return [];
+    const out: PlayerConnection[] = [];
+    for (const id of session.connections) {
+      const ctx = this.contexts.get(id);
+      if (ctx) out.push(ctx);
+    }
+    return out;
+  }
+
+  sendToPlayer(playerId: string, event: string, payload: unknown): void {
+    for (const conn of this.connectionsOf(playerId)) conn.send(event, payload);
+  }
+
+  /** Reliable send to every connection whose avatar is in the sector. */
+  broadcast(sector: string, event: string, payload: unknown): void {
+    for (const id of this.nsp.adapter.rooms.get(roomKey(sector)) ?? [])
+      this.contexts.get(id)?.send(event, payload);
+  }
+
+  private async admit(socket: GameSocket): Promise<void> {
     const parsed = handshakeSchema.safeParse(socket.handshake.auth);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -117,32 +147,29 @@ export class GameGateway {
         ),
       );
     }
-    const sessions = this.opts.sessions;
-    const session = sessions.resume(auth.resume) ?? sessions.create(auth.name ?? this.opts.defaultName());
-    if (auth.name) session.name = auth.name;
-    const previous = session.connectionId ? this.nsp.sockets.get(session.connectionId) : undefined;
-    session.connectionId = socket.id;
-    // A resumed session may still hold a connection the server has not noticed is dead yet.
-    previous?.disconnect(true);
-    socket.data.session = session;
+    const identity: Identity = await this.hooks.identity.identify({ token: auth.token, name: auth.name });
+    socket.data.identity = identity;
   }
 
   private onConnection(socket: GameSocket): void {
-    const session = socket.data.session as PlayerSession;
+    const identity = socket.data.identity as Identity;
+    const session = this.opts.sessions.attach(identity.playerId, identity.name, socket.id);
     const log = this.log.child({ player: session.playerId, conn: socket.id });
     const link = new SocketLink(socket, (s) => {
       log.warn('reliable queue overflow: disconnecting a connection that cannot keep up');
       s.disconnect(true);
     });
-    const ctx: ConnectionContext = { socket, session, link, log, presence: null };
-    const guard = new InboundGuard(clientEventSchemas, this.opts.guardLimits ?? DEFAULT_GUARD_LIMITS);
+    const ctx = new ConnectionContext(socket, session, link, log, randomId('l', 18));
+    this.contexts.set(socket.id, ctx);
+    this.byLeaveToken.set(ctx.leaveToken, ctx);
+    const guard = new InboundGuard(this.schemas, this.opts.guardLimits ?? DEFAULT_GUARD_LIMITS);
     log.debug({ transport: socket.conn.transport.name }, 'connected');
 
     socket.use((packet, _next) => {
       const verdict = guard.check(packet);
       if (!verdict.ok) {
         // A request that expects an answer gets its refusal as the answer, not only as an event.
-        if (verdict.ack && packet[0] === 'join') verdict.ack({ ok: false, error: verdict.error });
+        if (verdict.ack) verdict.ack({ ok: false, error: verdict.error });
         if (verdict.report) link.sendError(verdict.error);
         if (verdict.abusive) {
           log.warn({ code: verdict.error.code }, 'disconnecting abusive client');
@@ -153,7 +180,7 @@ export class GameGateway {
         return;
       }
       try {
-        this.dispatch(ctx, packet[0] as keyof typeof clientEventSchemas, verdict.data, verdict.ack);
+        this.dispatch(ctx, packet[0] as string, verdict.data, verdict.ack);
       } catch (err) {
         log.error({ err, event: packet[0] }, 'handler failed');
         link.sendError(protocolError('INTERNAL', 'the server failed to handle that message'));
@@ -163,17 +190,20 @@ export class GameGateway {
     socket.on('disconnect', (reason) => {
       log.debug({ reason }, 'disconnected');
       this.leaveSector(ctx, true);
-      if (session.connectionId === socket.id) this.opts.sessions.release(session);
+      this.contexts.delete(socket.id);
+      this.byLeaveToken.delete(ctx.leaveToken);
+      this.opts.sessions.detach(session, socket.id);
+      this.runHook('disconnected', () => this.hooks.disconnected?.(ctx));
     });
+    this.runHook('connected', () => this.hooks.connected?.(ctx));
   }
 
-  private dispatch(
-    ctx: ConnectionContext,
-    event: keyof typeof clientEventSchemas,
-    data: unknown,
-    ack: ((...args: unknown[]) => void) | null,
-  ): void {
-    switch (event) {
+  private dispatch(ctx: ConnectionContext, event: string, data: unknown, ack: Ack): void {
+    if (!Object.hasOwn(clientEventSchemas, event)) {
+      this.runCommand(ctx, event, data, ack);
+      return;
+    }
+    switch (event as BuiltinEvent) {
       case 'join':
         this.join(ctx, (data as { sector: string }).sector, ack);
         return;
@@ -191,10 +221,27 @@ export class GameGateway {
         this.leaveSector(ctx, false);
         ctx.session.saved = null;
         return;
+      case 'inbox:ack':
+        this.runHook('acknowledged', () => this.hooks.acknowledged?.(ctx, (data as { upTo: number }).upTo));
+        return;
     }
   }
 
-  private join(ctx: ConnectionContext, sector: string, ack: ((res: JoinResult) => void) | null): void {
+  private runCommand(ctx: ConnectionContext, event: string, data: unknown, ack: Ack): void {
+    const spec = this.hooks.commands?.[event];
+    if (!spec) return;
+    Promise.resolve()
+      .then(() => spec.handle(ctx, data))
+      .then(
+        (result) => ack?.(result),
+        (err: unknown) => {
+          ctx.log.error({ err, event }, 'command failed');
+          ack?.(spec.failure('the server could not do that right now; try again'));
+        },
+      );
+  }
+
+  private join(ctx: ConnectionContext, sector: string, ack: Ack): void {
     const { session, socket } = ctx;
     const reply = (res: JoinResult) => ack?.(res);
     const refuse = (error: ErrorPayload) => {
@@ -217,14 +264,18 @@ export class GameGateway {
       refuse(protocolError('SECTOR_FULL', `sector "${sector}" is full (${room.capacity} players)`, 'join'));
       return;
     }
+    this.displaceOtherPilot(ctx, sector);
     const resume = session.saved?.sector === sector ? session.saved : null;
-    const { member, own } = room.join(session.playerId, session.name, ctx.link, resume);
+    const near = resume ? null : (this.hooks.spawnNear?.(session.playerId, sector) ?? null);
+    const { member, own } = room.join(session.playerId, session.name, ctx.link, resume, near);
     ctx.presence = { sector, member };
+    session.pilot = ctx.id;
     session.saved = null;
     socket.join(roomKey(sector));
     const entry = { id: session.playerId, name: session.name, handle: member.handle };
     socket.to(roomKey(sector)).emit('player:joined', entry);
     ctx.log.info({ sector, resumed: resume !== null }, 'joined sector');
+    const identity = socket.data.identity as Identity;
     reply({
       ok: true,
       playerId: session.playerId,
@@ -235,10 +286,33 @@ export class GameGateway {
       snapshotRate: room.snapshotRate,
       lastInputSeq: member.lastAppliedSeq,
       own: [...own],
-      resume: session.resumeToken,
-      leaveToken: session.leaveToken,
+      token: identity.token,
+      serverTime: Date.now(),
+      leaveToken: ctx.leaveToken,
       roster: room.roster(),
     });
+    this.runHook('joined', () => this.hooks.joined?.(ctx, sector));
+  }
+
+  /**
+   * One player, one avatar: a second tab joining takes over the ship (same sector: the ship is
+   * handed over as it is; another sector: it leaves that one). The other tab is told, and stays
+   * connected for everything that is not piloting (notifications, profile).
+   */
+  private displaceOtherPilot(ctx: ConnectionContext, sector: string): void {
+    const pilotId = ctx.session.pilot;
+    if (!pilotId || pilotId === ctx.id) return;
+    const other = this.contexts.get(pilotId);
+    if (!other?.presence) return;
+    if (other.presence.sector === sector) {
+      // The room hands the ship to the new member in join(); only the old connection's ties go.
+      other.presence = null;
+      other.socket.leave(roomKey(sector));
+    } else {
+      this.leaveSector(other, false);
+    }
+    other.send('displaced', { sector });
+    other.log.info('displaced by another connection of the same player');
   }
 
   /** Removes the player from its sector; `keepForResume` saves the ship for a reconnect. */
@@ -246,11 +320,20 @@ export class GameGateway {
     const { session, socket, presence } = ctx;
     if (!presence) return;
     ctx.presence = null;
+    if (session.pilot === ctx.id) session.pilot = null;
     socket.leave(roomKey(presence.sector));
     // Leaves only if this connection still owns the presence (a newer connection may have taken it).
     const left = this.opts.rooms.get(presence.sector)?.leave(session.playerId, presence.member);
     if (!left) return;
     session.saved = keepForResume ? { sector: presence.sector, ...left } : null;
     this.nsp.to(roomKey(presence.sector)).emit('player:left', { id: session.playerId });
+  }
+
+  private runHook(name: string, run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      this.log.error({ err, hook: name }, 'gateway hook failed');
+    }
   }
 }

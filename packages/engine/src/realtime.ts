@@ -8,6 +8,7 @@ import {
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { GameGateway } from './game-gateway.js';
+import type { GatewayHooks } from './gateway-hooks.js';
 import type { GuardLimits } from './inbound-guard.js';
 import { RoomRegistry } from './room-registry.js';
 import type { RoomStats } from './room-stats.js';
@@ -27,7 +28,8 @@ export interface RealtimeOptions {
   /** Heartbeat: a silent peer is dropped after pingIntervalMs + pingTimeoutMs. */
   pingIntervalMs: number;
   pingTimeoutMs: number;
-  defaultName: () => string;
+  /** Who connections are, the game's commands, and hooks around a connection's life. */
+  hooks: GatewayHooks;
   guardLimits?: GuardLimits;
   stats?: RoomStats;
 }
@@ -66,7 +68,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     rooms,
     sessions,
     logger: opts.logger,
-    defaultName: opts.defaultName,
+    hooks: opts.hooks,
     ...(opts.guardLimits ? { guardLimits: opts.guardLimits } : {}),
   });
 

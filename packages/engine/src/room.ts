@@ -95,11 +95,17 @@ export class Room {
   }
 
   /** Spawns the player's avatar (restored when resuming). The caller checks capacity first. */
-  join(playerId: string, name: string, link: MemberLink, resume: Departure | null): JoinedMember {
+  join(
+    playerId: string,
+    name: string,
+    link: MemberLink,
+    resume: Departure | null,
+    near: { x: number; y: number } | null = null,
+  ): JoinedMember {
     // Rejoining over a new connection before the old one was cleaned up keeps the same ship.
     const carried = this.members.has(playerId) ? this.leave(playerId) : null;
     const from = resume ?? carried;
-    const handle = this.sim.spawn(playerId, from ? { state: from.own, handle: from.handle } : null);
+    const handle = this.sim.spawn(playerId, from ? { state: from.own, handle: from.handle } : null, near);
     const member = new RoomMember(playerId, name, handle, link, from?.lastInputSeq ?? 0);
     member.snapshotPhase = this.quietestPhase();
     this.phaseLoad[member.snapshotPhase]!++;

@@ -1,6 +1,4 @@
-import { randomId } from './ids.js';
-
-/** What a player leaves behind on disconnect, so a reconnect resumes instead of starting over. */
+/** What a player's avatar leaves behind on disconnect, so a reconnect resumes instead of respawning. */
 export interface SavedPresence {
   sector: string;
   /** The avatar keeps its entity handle, so others see the same ship come back, not a new one. */
@@ -12,57 +10,46 @@ export interface SavedPresence {
 export interface PlayerSession {
   readonly playerId: string;
   name: string;
-  readonly resumeToken: string;
-  readonly leaveToken: string;
-  /** Socket id of the live connection, if any. */
-  connectionId: string | null;
+  /** Live connections of this player (a player may have several tabs open). */
+  readonly connections: Set<string>;
+  /** The connection whose avatar is in a sector (at most one: one player, one ship). */
+  pilot: string | null;
   saved: SavedPresence | null;
   expiry: NodeJS.Timeout | null;
 }
 
 /**
- * Players known to this process, with the secrets that let a dropped connection resume the same
- * player (and ship) and let an unloading page end its session at once. A disconnected session is
- * forgotten after `graceMs`.
+ * Players with live connections, or recently dropped ones whose avatar waits `graceMs` for them to
+ * come back. Who a connection is comes from the identity provider; this only tracks presence.
  */
 export class SessionRegistry {
-  private readonly byResume = new Map<string, PlayerSession>();
-  private readonly byLeave = new Map<string, PlayerSession>();
+  private readonly byPlayer = new Map<string, PlayerSession>();
 
   constructor(private readonly graceMs: number) {}
 
-  /** The session for a resume token, if it is still held. */
-  resume(token: string | undefined): PlayerSession | null {
-    if (!token) return null;
-    const session = this.byResume.get(token);
-    if (!session) return null;
+  get(playerId: string): PlayerSession | undefined {
+    return this.byPlayer.get(playerId);
+  }
+
+  /** The player's session (new or resumed), with this connection added to it. */
+  attach(playerId: string, name: string, connectionId: string): PlayerSession {
+    let session = this.byPlayer.get(playerId);
+    if (!session) {
+      session = { playerId, name, connections: new Set(), pilot: null, saved: null, expiry: null };
+      this.byPlayer.set(playerId, session);
+    }
     if (session.expiry) clearTimeout(session.expiry);
     session.expiry = null;
+    session.name = name;
+    session.connections.add(connectionId);
     return session;
   }
 
-  create(name: string): PlayerSession {
-    const session: PlayerSession = {
-      playerId: randomId('p'),
-      name,
-      resumeToken: randomId('r', 18),
-      leaveToken: randomId('l', 18),
-      connectionId: null,
-      saved: null,
-      expiry: null,
-    };
-    this.byResume.set(session.resumeToken, session);
-    this.byLeave.set(session.leaveToken, session);
-    return session;
-  }
-
-  byLeaveToken(token: string): PlayerSession | null {
-    return this.byLeave.get(token) ?? null;
-  }
-
-  /** Keeps the session resumable for the grace period after its connection went away. */
-  release(session: PlayerSession): void {
-    session.connectionId = null;
+  /** Removes a connection; the last one leaves the session resumable for the grace period. */
+  detach(session: PlayerSession, connectionId: string): void {
+    session.connections.delete(connectionId);
+    if (session.pilot === connectionId) session.pilot = null;
+    if (session.connections.size > 0) return;
     if (session.expiry) clearTimeout(session.expiry);
     session.expiry = setTimeout(() => this.forget(session), this.graceMs);
     session.expiry.unref();
@@ -71,13 +58,13 @@ export class SessionRegistry {
   forget(session: PlayerSession): void {
     if (session.expiry) clearTimeout(session.expiry);
     session.expiry = null;
-    this.byResume.delete(session.resumeToken);
-    this.byLeave.delete(session.leaveToken);
+    if (this.byPlayer.get(session.playerId) === session && session.connections.size === 0) {
+      this.byPlayer.delete(session.playerId);
+    }
   }
 
   clear(): void {
-    for (const s of this.byResume.values()) if (s.expiry) clearTimeout(s.expiry);
-    this.byResume.clear();
-    this.byLeave.clear();
+    for (const s of this.byPlayer.values()) if (s.expiry) clearTimeout(s.expiry);
+    this.byPlayer.clear();
   }
 }

@@ -13,8 +13,13 @@ export interface Simulation {
   /**
    * Adds the player's avatar, restored from an earlier state and handle when resuming (the handle
    * was issued by this simulation to this player, so reusing it cannot collide); returns its handle.
+   * A new avatar appears near `near` when given (e.g. the player's base), else where the game says.
    */
-  spawn(playerId: string, restore: { state: readonly number[] | null; handle: number } | null): number;
+  spawn(
+    playerId: string,
+    restore: { state: readonly number[] | null; handle: number } | null,
+    near?: { x: number; y: number } | null,
+  ): number;
   /** Removes the player's avatar; returns its last state for a later resume. */
   despawn(playerId: string): readonly number[] | null;
   /** Applies one input step to the player's avatar. */

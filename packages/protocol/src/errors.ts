@@ -11,6 +11,14 @@ export const ErrorCode = z.enum([
   'SECTOR_FULL',
   'SECTOR_LIMIT',
   'SERVER_SHUTTING_DOWN',
+  /** The store is unreachable; try again shortly. */
+  'UNAVAILABLE',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  /** The request conflicts with the current state (e.g. cancelling a finished build). */
+  'CONFLICT',
+  'INSUFFICIENT_FUNDS',
+  'INVALID_PLACEMENT',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

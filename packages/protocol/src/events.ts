@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type ErrorPayload, errorPayloadSchema } from './errors.js';
-import { MAX_NAME_LENGTH, MAX_SECTOR_ID_LENGTH } from './limits.js';
+import { type InboxMessage, inboxAckSchema, inboxMessageSchema } from './inbox.js';
+import { MAX_NAME_LENGTH, MAX_SECTOR_ID_LENGTH, MAX_TOKEN_LENGTH } from './limits.js';
 
 /** The namespace that carries the real-time game traffic. */
 export const GAME_NAMESPACE = '/game';
@@ -25,9 +26,13 @@ export const sectorIdSchema = z
 /** Sent in the Socket.IO handshake (`auth`), checked before the connection is accepted. */
 export const handshakeSchema = z.object({
   protocol: z.number().int(),
+  /** Display name; when given it also renames the stored profile. */
   name: playerNameSchema.optional(),
-  /** Secret from an earlier join ack: reclaims the same player (and ship) after a reconnect. */
-  resume: z.string().max(64).optional(),
+  /**
+   * The profile token from an earlier join ack: the same player, whatever the connection. Without
+   * one (or with one the server does not know) the server creates a guest profile.
+   */
+  token: z.string().max(MAX_TOKEN_LENGTH).optional(),
 });
 export type Handshake = z.infer<typeof handshakeSchema>;
 
@@ -79,8 +84,10 @@ export const joinAcceptedSchema = z.object({
   lastInputSeq: z.number().int(),
   /** Own-entity state at join, so prediction starts from the authoritative spot. */
   own: z.array(z.number()),
-  /** Secret to reclaim this player after a reconnect. */
-  resume: z.string(),
+  /** The profile token: keep it (e.g. localStorage) and send it in every handshake. */
+  token: z.string(),
+  /** The server's wall clock (ms since the epoch) when it answered, for durable timestamps. */
+  serverTime: z.number(),
   /** Secret for the unload beacon that ends the session at once (POST /api/leave). */
   leaveToken: z.string(),
   roster: z.array(rosterEntrySchema),
@@ -97,12 +104,17 @@ export type Pong = z.infer<typeof pongSchema>;
 export const playerLeftSchema = z.object({ id: z.string() });
 export type PlayerLeft = z.infer<typeof playerLeftSchema>;
 
+/** Another connection of the same player joined the sector and took over its avatar. */
+export const displacedSchema = z.object({ sector: z.string() });
+export type Displaced = z.infer<typeof displacedSchema>;
+
 /** Schemas for every client → server event; the server validates each message against these. */
 export const clientEventSchemas = {
   join: joinRequestSchema,
   i: inputSchema,
   ping: pingSchema,
   leave: z.undefined(),
+  'inbox:ack': inboxAckSchema,
 } as const;
 export type ClientEventName = keyof typeof clientEventSchemas;
 
@@ -111,6 +123,8 @@ export const serverEventSchemas = {
   'player:joined': rosterEntrySchema,
   'player:left': playerLeftSchema,
   'server:error': errorPayloadSchema,
+  displaced: displacedSchema,
+  inbox: inboxMessageSchema,
 } as const;
 
 /** Typed event maps for Socket.IO's generics: a renamed field breaks the build, not the game. */
@@ -119,6 +133,7 @@ export interface ClientToServerEvents {
   i: (input: InputMessage) => void;
   ping: (clientTime: number, ack: (pong: Pong) => void) => void;
   leave: () => void;
+  'inbox:ack': (ack: { upTo: number }) => void;
 }
 
 export interface ServerToClientEvents {
@@ -127,6 +142,9 @@ export interface ServerToClientEvents {
   'player:joined': (entry: RosterEntry) => void;
   'player:left': (msg: PlayerLeft) => void;
   'server:error': (err: ErrorPayload) => void;
+  displaced: (msg: Displaced) => void;
+  /** A durable notification; acknowledged with 'inbox:ack' once shown. */
+  inbox: (msg: InboxMessage) => void;
 }
 
 /**

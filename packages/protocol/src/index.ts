@@ -3,6 +3,8 @@ export * from './codec/quantize.js';
 export * from './codec/snapshot.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './inbox.js';
 export * from './limits.js';
 export * from './qa-surface.js';
+export * from './universe.js';
 export * from './version.js';

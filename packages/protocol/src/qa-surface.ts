@@ -15,6 +15,38 @@ export interface QaEntity {
   name?: string;
 }
 
+export interface QaProfile {
+  id: string;
+  name: string;
+  ore: number;
+  credits: number;
+}
+
+/** A structure as drawn: progress is 0..1 while building, 1 once active. */
+export interface QaStructure {
+  id: string;
+  kind: string;
+  owner: string;
+  x: number;
+  y: number;
+  state: 'building' | 'active';
+  progress: number;
+}
+
+/** A notification as shown to the player (toast and list), oldest first. */
+export interface QaNotification {
+  seq: number;
+  kind: string;
+  text: string;
+}
+
+/** The sector's announced or running world event, as shown in the banner. */
+export interface QaWorldEvent {
+  kind: string;
+  phase: 'warning' | 'active';
+  text: string;
+}
+
 export interface QaState {
   connected: boolean;
   transport: QaTransport | null;
@@ -24,6 +56,14 @@ export interface QaState {
   pingMs: number | null;
   /** As rendered in the latest frame, own ship included. */
   entities: QaEntity[];
+  /** The player's stored profile, once the server has sent it. */
+  profile: QaProfile | null;
+  /** Live structures of the sector as rendered (building or active). */
+  structures: QaStructure[];
+  /** Notifications shown since the page loaded, oldest first, each seq once. */
+  notifications: QaNotification[];
+  /** The world event currently announced or running in this sector, if any. */
+  worldEvent: QaWorldEvent | null;
 }
 
 export interface QaSurface {
