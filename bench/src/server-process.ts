@@ -59,6 +59,8 @@ export class ServerProcess {
         LOG_PRETTY: 'false',
         SECTOR_CAPACITY: String(Math.max(opts.capacity, 1)),
         WEB_DIST: '/nonexistent/perihelion-bench',
+        // A throwaway store: bench bots must not pile guest profiles into the developer's data.
+        DATA_DIR: ':memory:',
       },
     });
     const log = new ServerLogTally();

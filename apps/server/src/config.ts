@@ -24,6 +24,18 @@ export const configSchema = z
     RESUME_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
     PING_INTERVAL_MS: positiveInt.default(5000),
     PING_TIMEOUT_MS: positiveInt.default(5000),
+    /** PostgreSQL connection string; unset = embedded PGlite in DATA_DIR. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    /** Where embedded PGlite keeps its files (relative to the working directory); ":memory:" keeps nothing. */
+    DATA_DIR: z.string().min(1).default('.data/pglite'),
+    /** Game content: "default", "fast" (seconds-long timings for development and tests) or a JSON file of overrides. */
+    CONTENT: z.string().min(1).default('default'),
+    /** This process's name in the store (who fired a timer); default host and pid. */
+    NODE_ID: z.string().min(1).max(64).optional(),
   })
   .refine((c) => c.SNAPSHOT_RATE <= c.TICK_RATE, {
     message: 'must not exceed TICK_RATE',

@@ -48,11 +48,13 @@ describe('HTTP routes', () => {
       expect(beacon.status).toBe(204);
       expect((await left).id).toBe(res.playerId);
       await eventually(() => !leaver.socket.connected, 'leaver disconnected');
-      // The session is over: its resume token no longer resumes it.
-      const again = new RawClient(server.url, 'websocket', { resume: res.resume });
+      // The session is over: the same profile comes back, but as a new ship, not the old one.
+      const again = new RawClient(server.url, 'websocket', { token: res.token });
       clients.push(again);
       const second = await again.join('alpha');
-      expect(second.ok && second.playerId).not.toBe(res.playerId);
+      if (!second.ok) throw new Error('join refused');
+      expect(second.playerId).toBe(res.playerId);
+      expect(second.handle).not.toBe(res.handle);
     },
   );
 

@@ -1,17 +1,22 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openStore, type Store } from '@perihelion/db';
 import { attachRealtime, type Realtime } from '@perihelion/engine';
-import { defaultContent, SectorSimulation } from '@perihelion/game';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { loadContent } from './content-choice.js';
 import { createHttpApp } from './http-app.js';
 import { createMetrics } from './metrics.js';
+import { createUniverse } from './universe/universe.js';
 
 export interface RunningServer {
   url: string;
   port: number;
   app: FastifyInstance;
   realtime: Realtime;
+  store: Store;
   /** Graceful: tells clients, stops rooms, closes connections and the port. */
   close(): Promise<void>;
 }
@@ -24,6 +29,19 @@ function randomPilotName(): string {
 
 /** Wires the game server together and starts listening. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const content = loadContent(config.CONTENT);
+  const store = await openStore({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR === ':memory:' ? undefined : resolve(config.DATA_DIR),
+  });
+  logger.info({ store: store.kind, location: store.location }, 'store open');
+  const universe = await createUniverse({
+    store,
+    content,
+    logger,
+    nodeId: config.NODE_ID ?? `${hostname()}-${process.pid}`,
+    newName: randomPilotName,
+  });
   let realtime: Realtime | null = null;
   const counts = () => {
     let players = 0;
@@ -41,7 +59,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   realtime = attachRealtime({
     httpServer: app.server,
     logger,
-    createSimulation: (id, tickRate) => new SectorSimulation(id, tickRate, defaultContent),
+    createSimulation: (id, tickRate) => universe.createSimulation(id, tickRate),
     tickRate: config.TICK_RATE,
     snapshotRate: config.SNAPSHOT_RATE,
     sectorCapacity: config.SECTOR_CAPACITY,
@@ -49,9 +67,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     resumeGraceMs: config.RESUME_GRACE_MS,
     pingIntervalMs: config.PING_INTERVAL_MS,
     pingTimeoutMs: config.PING_TIMEOUT_MS,
-    defaultName: randomPilotName,
+    hooks: universe.hooks,
     stats: metrics.roomStats,
   });
+  await universe.start(realtime.gateway);
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -63,6 +82,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     port,
     app,
     realtime: rt,
+    store,
     async close() {
       rt.gateway.shutdown();
       rt.rooms.stopAll();
@@ -70,6 +90,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       // app.close() closes the HTTP server, which Socket.IO shares; close Socket.IO's engine first.
       rt.io.engine.close();
       await app.close();
+      await universe.stop();
+      await store.close();
     },
   };
 }

@@ -12,9 +12,18 @@ import { io, type Socket } from 'socket.io-client';
 import { configSchema } from '../config.js';
 import { type RunningServer, startServer } from '../server.js';
 
-/** A real server on a free loopback port, quiet unless TEST_LOG_LEVEL is set. */
+/**
+ * A real server on a free loopback port, quiet unless TEST_LOG_LEVEL is set. Its store is an
+ * in-memory PGlite unless the test passes DATA_DIR or DATABASE_URL.
+ */
 export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const config = configSchema.parse({ PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', ...env });
+  const config = configSchema.parse({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    NODE_ENV: 'test',
+    DATA_DIR: ':memory:',
+    ...env,
+  });
   return startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
 }
 
@@ -28,6 +37,8 @@ export class RawClient {
   readonly socket: Socket;
   readonly snapshots: DecodedSnapshot[] = [];
   readonly errors: { code: string; message: string }[] = [];
+  /** Every JSON event received, by name, in arrival order (snapshots excluded). */
+  readonly received = new Map<string, unknown[]>();
   private readonly baselines = new Map<number, readonly WireEntity[]>();
   private seq = 0;
 
@@ -45,6 +56,22 @@ export class RawClient {
       this.snapshots.push(frame);
     });
     this.socket.on('server:error', (err: { code: string; message: string }) => this.errors.push(err));
+    this.socket.onAny((event: string, payload: unknown) => {
+      if (event === 's') return;
+      const list = this.received.get(event) ?? [];
+      list.push(payload);
+      this.received.set(event, list);
+    });
+  }
+
+  /** Payloads of one event received so far. */
+  events<T = unknown>(event: string): T[] {
+    return (this.received.get(event) ?? []) as T[];
+  }
+
+  /** The newest payload of one event, if any arrived. */
+  last<T = unknown>(event: string): T | undefined {
+    return this.events<T>(event).at(-1);
   }
 
   connected(): Promise<void> {
@@ -88,5 +115,20 @@ export async function eventually<T>(
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Like eventually, for checks that must ask something asynchronous (the store). */
+export async function eventuallyAsync<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  guardMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + guardMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

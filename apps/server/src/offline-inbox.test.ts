@@ -1,0 +1,84 @@
+import { players, structures } from '@perihelion/db';
+import type { BuildResult, InboxMessage } from '@perihelion/protocol';
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from './server.js';
+import { eventually, eventuallyAsync, startTestServer, type TransportName } from './testing/test-server.js';
+import { accepted, contentFile, QUICK_CONTENT, UniverseClient } from './testing/universe-client.js';
+
+describe('notifications for an offline player', () => {
+  let server: RunningServer;
+  const clients: UniverseClient[] = [];
+  const client = (transport: TransportName, auth: Record<string, unknown> = {}) => {
+    const c = new UniverseClient(server.url, transport, auth);
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ CONTENT: contentFile(QUICK_CONTENT) });
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  /** Builds a station core and leaves before it completes; returns the owner's token. */
+  async function buildAndLeave(transport: TransportName, sector: string) {
+    const owner = client(transport);
+    const join = accepted(await owner.join(sector));
+    await owner.mineUntil(20);
+    const at = owner.shipPosition(join);
+    const res = (await owner.build('station-core', at.x, at.y)) as BuildResult;
+    if (!res.ok) throw new Error(res.error.message);
+    owner.close();
+    await eventually(() => !owner.socket.connected, 'owner offline');
+    // Completion happens with nobody of the owner's online.
+    await eventuallyAsync(async () => {
+      const [row] = await server.store.db
+        .select()
+        .from(structures)
+        .where(eq(structures.id, res.structure.id));
+      return row?.state === 'active';
+    }, 'construction completed while offline');
+    return { token: join.token, playerId: join.playerId, structureId: res.structure.id };
+  }
+
+  it.each(['websocket', 'polling'] as const)(
+    'over %s: the waiting notification arrives once on the next connection, and not again after it is acknowledged',
+    async (transport) => {
+      const { token, playerId, structureId } = await buildAndLeave(transport, `inbox-${transport}`);
+
+      const back = client(transport, { token });
+      accepted(await back.join(`inbox-${transport}`));
+      const [note] = await eventually(() => (back.inbox().length > 0 ? back.inbox() : undefined), 'inbox');
+      expect(note).toMatchObject<Partial<InboxMessage>>({ seq: 1, kind: 'construction.complete' });
+      expect(note!.data).toMatchObject({ structureId });
+      await eventually(
+        () => back.structures().get(structureId)?.state === 'active',
+        'the sector shows it active',
+      );
+      // Unacknowledged: a reconnect delivers it again (nothing is lost) …
+      back.close();
+      const again = client(transport, { token });
+      accepted(await again.join(`inbox-${transport}`));
+      await eventually(() => again.inbox()[0]?.seq === 1, 'redelivered while unacknowledged');
+      again.ack(1);
+      await eventuallyAsync(async () => (await unacknowledged(playerId)) === 0, 'acknowledgement stored');
+      again.close();
+      // … acknowledged: never again.
+      const last = client(transport, { token });
+      accepted(await last.join(`inbox-${transport}`));
+      await eventually(() => last.profile(), 'connected again');
+      await eventually(() => last.structures().size > 0, 'sector state arrived');
+      expect(last.inbox()).toEqual([]);
+    },
+  );
+
+  async function unacknowledged(playerId: string): Promise<number> {
+    const [row] = await server.store.db.select().from(players).where(eq(players.id, playerId));
+    return (row?.inboxSeq ?? 0) - (row?.inboxAcked ?? 0);
+  }
+});

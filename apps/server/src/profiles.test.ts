@@ -1,0 +1,76 @@
+import type { Profile } from '@perihelion/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from './server.js';
+import { eventually, startTestServer, type TransportName } from './testing/test-server.js';
+import { accepted, UniverseClient } from './testing/universe-client.js';
+
+describe('player profiles', () => {
+  let server: RunningServer;
+  const clients: UniverseClient[] = [];
+  const client = (transport: TransportName = 'websocket', auth: Record<string, unknown> = {}) => {
+    const c = new UniverseClient(server.url, transport, auth);
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it.each(['websocket', 'polling'] as const)(
+    'a first visit creates a guest profile with a token; returning with it over %s is the same profile',
+    async (transport) => {
+      const first = client(transport, { name: 'Vega' });
+      const join = accepted(await first.join('alpha'));
+      expect(join.token.length).toBeGreaterThanOrEqual(32);
+      const profile = await eventually(() => first.profile(), 'profile');
+      expect(profile).toEqual({ id: join.playerId, name: 'Vega', ore: 0, credits: expect.any(Number) });
+      first.close();
+
+      const back = client(transport, { token: join.token });
+      const again = accepted(await back.join('alpha'));
+      expect(again.playerId).toBe(join.playerId);
+      expect(again.name).toBe('Vega');
+      expect(again.token).toBe(join.token);
+      expect(await eventually(() => back.profile(), 'profile again')).toEqual(profile);
+    },
+  );
+
+  it('a name in the handshake renames the stored profile', async () => {
+    const join = accepted(await client('websocket', { name: 'Old' }).join('alpha'));
+    const renamed = client('websocket', { token: join.token, name: 'New' });
+    expect(accepted(await renamed.join('alpha')).name).toBe('New');
+    const p = await eventually(() => renamed.profile(), 'profile');
+    expect(p.name).toBe('New');
+  });
+
+  it('an unknown token gets a new guest profile and a new token, never someone else', async () => {
+    const known = accepted(await client().join('alpha'));
+    const stranger = accepted(await client('websocket', { token: 'made-up-token' }).join('alpha'));
+    expect(stranger.playerId).not.toBe(known.playerId);
+    expect(stranger.token).not.toBe('made-up-token');
+  });
+
+  it('two tabs with one token are one player: the newer tab takes the ship, both stay connected', async () => {
+    const tab1 = client('websocket', { name: 'Twin' });
+    const j1 = accepted(await tab1.join('alpha'));
+    const tab2 = client('polling', { token: j1.token });
+    const j2 = accepted(await tab2.join('alpha'));
+    expect(j2.playerId).toBe(j1.playerId);
+    // One player, one ship: the same ship changes hands.
+    expect(j2.handle).toBe(j1.handle);
+    await eventually(() => tab1.last<{ sector: string }>('displaced'), 'first tab told it was displaced');
+    expect(tab1.socket.connected).toBe(true);
+    const p1 = await eventually(() => tab1.profile(), 'profile in tab 1');
+    const p2 = await eventually(() => tab2.profile(), 'profile in tab 2');
+    expect(p2).toEqual<Profile>(p1);
+    // The roster still has the player once.
+    expect(j2.roster.filter((r) => r.id === j1.playerId)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,77 @@
+import { EntityKind } from '@perihelion/game';
+import type { BuildResult, InboxMessage, WorldEvent } from '@perihelion/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from './server.js';
+import { eventually, startTestServer } from './testing/test-server.js';
+import { accepted, contentFile, UniverseClient } from './testing/universe-client.js';
+
+/** A raid cycle of a few seconds (warning after ~3 s, raid at ~5 s, over at ~8 s), with fast dragons. */
+const RAID_CONTENT = {
+  structures: { 'station-core': { buildSeconds: 0.5, cost: { ore: 0, credits: 0 }, hp: 100 } },
+  raids: {
+    enabled: true,
+    intervalSeconds: 6,
+    warningSeconds: 2,
+    durationSeconds: 3,
+    damage: 30,
+    dragonSpeed: 4000,
+  },
+};
+
+describe('world events: space dragon raids', () => {
+  let server: RunningServer;
+  const clients: UniverseClient[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ CONTENT: contentFile(RAID_CONTENT) });
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('are announced ahead, fly through the sector, and damage unshielded structures', async () => {
+    const pilot = new UniverseClient(server.url, 'websocket', { name: 'Lookout' });
+    clients.push(pilot);
+    const join = accepted(await pilot.join('raided'));
+    const at = pilot.shipPosition(join);
+    const built = (await pilot.build('station-core', at.x, at.y)) as BuildResult;
+    if (!built.ok) throw new Error(built.error.message);
+
+    const warning = await eventually(
+      () => pilot.events<WorldEvent>('world:event').find((e) => e.phase === 'warning'),
+      'raid warning',
+      15_000,
+    );
+    expect(warning.text).toMatch(/dragons/i);
+    expect(warning.startsAt).toBeGreaterThan(Date.now() - 1000);
+    await eventually(
+      () => pilot.events<WorldEvent>('world:event').find((e) => e.phase === 'active' && e.id === warning.id),
+      'raid starts',
+      15_000,
+    );
+    await eventually(
+      () => pilot.latest()?.entities.some((e) => e.kind === EntityKind.Dragon),
+      'dragons in the snapshots',
+    );
+    await eventually(
+      () => pilot.events<WorldEvent>('world:event').find((e) => e.phase === 'over' && e.id === warning.id),
+      'raid over',
+      15_000,
+    );
+    const hit = await eventually(() => pilot.inbox().find((n) => n.kind === 'raid.damaged'), 'damage notice');
+    expect(hit).toMatchObject<Partial<InboxMessage>>({
+      data: expect.objectContaining({ structureId: built.structure.id }),
+    });
+    await eventually(
+      () => pilot.structures().get(built.structure.id)?.hp === 70,
+      'structure damaged for everyone',
+    );
+    await eventually(
+      () => !pilot.latest()?.entities.some((e) => e.kind === EntityKind.Dragon),
+      'dragons gone',
+    );
+  });
+});

@@ -1,0 +1,47 @@
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { ConfigError, loadConfig } from './config.js';
+
+/**
+ * `pnpm db:reset -- --yes`: wipes the store the server would use with the same environment, so
+ * the universe starts empty (every profile, structure, timer and notification is gone). PGlite:
+ * deletes DATA_DIR. PostgreSQL: drops the schema's tables; the next start migrates again.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const target = config.DATABASE_URL
+    ? `the PostgreSQL database at ${redacted(config.DATABASE_URL)}`
+    : resolve(config.DATA_DIR);
+  if (!process.argv.includes('--yes')) {
+    console.error(
+      `This deletes every player, structure and notification in ${target}.\nRun again with --yes to do it.`,
+    );
+    process.exit(2);
+  }
+  if (config.DATABASE_URL) {
+    const client = new pg.Client({ connectionString: config.DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(
+        'drop schema if exists drizzle cascade; drop schema public cascade; create schema public;',
+      );
+    } finally {
+      await client.end();
+    }
+  } else if (config.DATA_DIR !== ':memory:') {
+    rmSync(resolve(config.DATA_DIR), { recursive: true, force: true });
+  }
+  console.log(`reset: ${target} is empty; the next start creates a new universe`);
+}
+
+function redacted(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

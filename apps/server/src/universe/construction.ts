@@ -1,0 +1,198 @@
+import type { Tx } from '@perihelion/db';
+import { inventories, players, structures } from '@perihelion/db';
+import type { FiringTimer, PlayerConnection } from '@perihelion/engine';
+import { randomId } from '@perihelion/engine';
+import {
+  buildCost,
+  buildDurationMs,
+  constructionCompleteText,
+  refundFor,
+  structureName,
+  validatePlacement,
+} from '@perihelion/game';
+import {
+  type BuildRequest,
+  type BuildResult,
+  type CancelRequest,
+  type CancelResult,
+  type ErrorCode,
+  protocolError,
+} from '@perihelion/protocol';
+import { and, eq, gte, sql } from 'drizzle-orm';
+import type { UniverseContext } from './context.js';
+
+export const CONSTRUCTION_TIMER = 'construction.complete';
+
+const refuse = (code: ErrorCode, message: string, event: string) =>
+  ({ ok: false, error: protocolError(code, message, event) }) as const;
+
+/**
+ * Building and cancelling structures. Spending ore, creating the structure and scheduling its
+ * completion are one transaction: a crash can lose none of them alone. Completion is a durable
+ * timer whose claim, the structure's activation and the owner's notification commit together.
+ */
+export class Construction {
+  constructor(
+    private readonly ctx: UniverseContext,
+    /** Credits ore mined but not yet written, so what the player sees is what they can spend. */
+    private readonly flushMining: (playerId: string) => Promise<void>,
+  ) {
+    ctx.scheduler.on(CONSTRUCTION_TIMER, (timer, tx) => this.complete(timer, tx));
+  }
+
+  async build(conn: PlayerConnection, req: BuildRequest): Promise<BuildResult> {
+    const { ctx } = this;
+    const sector = conn.sector;
+    if (!sector) return refuse('NOT_IN_SECTOR', 'join a sector before building', 'build');
+    const ship = ctx.sims.get(sector)?.focus(conn.playerId) ?? null;
+    const placement = validatePlacement(
+      {
+        kind: req.kind,
+        x: req.x,
+        y: req.y,
+        ownerId: conn.playerId,
+        ship,
+        structures: ctx.structures.in(sector),
+      },
+      ctx.content,
+    );
+    if (!placement.ok) return refuse('INVALID_PLACEMENT', placement.message, 'build');
+    await this.flushMining(conn.playerId);
+
+    const cost = buildCost(req.kind, ctx.content);
+    const now = new Date();
+    const completesAt = new Date(now.getTime() + buildDurationMs(req.kind, ctx.content));
+    const maxHp = ctx.content.structures[req.kind]?.hp ?? 1;
+    const created = await ctx.db.transaction(async (tx) => {
+      const [paid] = await tx
+        .update(inventories)
+        .set({
+          ore: sql`${inventories.ore} - ${cost.ore}`,
+          credits: sql`${inventories.credits} - ${cost.credits}`,
+        })
+        .where(
+          and(
+            eq(inventories.playerId, conn.playerId),
+            gte(inventories.ore, cost.ore),
+            gte(inventories.credits, cost.credits),
+          ),
+        )
+        .returning();
+      if (!paid) return null;
+      const id = randomId('s');
+      const timer = await ctx.scheduler.schedule(tx, {
+        kind: CONSTRUCTION_TIMER,
+        dueAt: completesAt,
+        payload: { structureId: id },
+      });
+      const [row] = await tx
+        .insert(structures)
+        .values({
+          id,
+          sector,
+          ownerId: conn.playerId,
+          kind: req.kind,
+          x: req.x,
+          y: req.y,
+          state: 'building',
+          hp: maxHp,
+          startedAt: now,
+          completesAt,
+          timerId: timer?.id ?? null,
+        })
+        .returning();
+      const [owner] = await tx
+        .select({ name: players.name })
+        .from(players)
+        .where(eq(players.id, conn.playerId));
+      return row ? ctx.structures.wire(row, owner?.name ?? '') : null;
+    });
+    if (!created) {
+      return refuse(
+        'INSUFFICIENT_FUNDS',
+        `${structureName(req.kind, ctx.content)} costs ${cost.ore} ore${cost.credits ? ` and ${cost.credits} credits` : ''}`,
+        'build',
+      );
+    }
+    ctx.structures.put(created);
+    ctx.send.toSector(sector, 'structure', created);
+    this.updateLandmarks(sector);
+    await ctx.pushProfile(conn.playerId);
+    ctx.logger.info(
+      { player: conn.playerId, sector, kind: req.kind, id: created.id },
+      'construction started',
+    );
+    return { ok: true, structure: created };
+  }
+
+  async cancel(conn: PlayerConnection, req: CancelRequest): Promise<CancelResult> {
+    const { ctx } = this;
+    const outcome = await ctx.db.transaction(async (tx) => {
+      const [row] = await tx.select().from(structures).where(eq(structures.id, req.id)).for('update');
+      if (!row || row.state === 'cancelled' || row.state === 'destroyed') {
+        return refuse('NOT_FOUND', 'there is no such structure', 'cancel');
+      }
+      if (row.ownerId !== conn.playerId)
+        return refuse('FORBIDDEN', 'you can only cancel your own builds', 'cancel');
+      // The timer is the arbiter: if completion already claimed it, the build is done, not cancelled.
+      if (row.state !== 'building' || !row.timerId || !(await ctx.scheduler.cancel(tx, row.timerId))) {
+        return refuse('CONFLICT', 'that construction has already finished', 'cancel');
+      }
+      const refund = refundFor(row.kind, ctx.content);
+      const [updated] = await tx
+        .update(structures)
+        .set({ state: 'cancelled', updatedAt: new Date() })
+        .where(eq(structures.id, row.id))
+        .returning();
+      await tx
+        .update(inventories)
+        .set({
+          ore: sql`${inventories.ore} + ${refund.ore}`,
+          credits: sql`${inventories.credits} + ${refund.credits}`,
+        })
+        .where(eq(inventories.playerId, conn.playerId));
+      return { ok: true as const, refund, row: updated! };
+    });
+    if (!outcome.ok) return outcome;
+    const wire = ctx.structures.wire(
+      outcome.row,
+      ctx.structures.get(outcome.row.sector, outcome.row.id)?.ownerName ?? '',
+    );
+    ctx.structures.put(wire);
+    ctx.send.toSector(wire.sector, 'structure', wire);
+    this.updateLandmarks(wire.sector);
+    await ctx.pushProfile(conn.playerId);
+    return { ok: true, refund: outcome.refund };
+  }
+
+  /** The construction timer's handler: runs inside the timer's claiming transaction. */
+  private async complete(timer: FiringTimer, tx: Tx): Promise<(() => void) | undefined> {
+    const { ctx } = this;
+    const { structureId } = timer.payload as { structureId: string };
+    const [row] = await tx
+      .update(structures)
+      .set({ state: 'active', updatedAt: new Date() })
+      .where(and(eq(structures.id, structureId), eq(structures.state, 'building')))
+      .returning();
+    if (!row) return undefined;
+    const [owner] = await tx.select({ name: players.name }).from(players).where(eq(players.id, row.ownerId));
+    await ctx.inbox.post(tx, row.ownerId, {
+      kind: 'construction.complete',
+      text: constructionCompleteText(row.kind, row.x, row.y, ctx.content),
+      data: { structureId: row.id, sector: row.sector, kind: row.kind, x: row.x, y: row.y },
+    });
+    const wire = ctx.structures.wire(row, owner?.name ?? '');
+    return () => {
+      ctx.structures.put(wire);
+      ctx.send.toSector(wire.sector, 'structure', wire);
+      this.updateLandmarks(wire.sector);
+      ctx.logger.info({ id: wire.id, sector: wire.sector, kind: wire.kind }, 'construction complete');
+      void ctx.inbox.flush(row.ownerId);
+    };
+  }
+
+  /** Raiding dragons circle the sector's structures. */
+  private updateLandmarks(sector: string): void {
+    this.ctx.sims.get(sector)?.setLandmarks(this.ctx.structures.in(sector).map((s) => ({ x: s.x, y: s.y })));
+  }
+}

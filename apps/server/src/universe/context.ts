@@ -1,0 +1,29 @@
+import type { Db } from '@perihelion/db';
+import type { DurableScheduler, Inbox } from '@perihelion/engine';
+import type { Content, SectorSimulation } from '@perihelion/game';
+import type { UniverseEvent } from '@perihelion/protocol';
+import type { Logger } from 'pino';
+import type { StoredProfiles } from './profiles.js';
+import type { StructureIndex } from './structure-index.js';
+
+/** Reaches live connections; bound to the gateway once it exists. */
+export interface Broadcaster {
+  toPlayer(playerId: string, event: UniverseEvent, payload: unknown): void;
+  toSector(sector: string, event: UniverseEvent, payload: unknown): void;
+}
+
+/** What the universe's services share: the store, the durable parts and the live world. */
+export interface UniverseContext {
+  db: Db;
+  content: Content;
+  logger: Logger;
+  scheduler: DurableScheduler;
+  inbox: Inbox;
+  profiles: StoredProfiles;
+  structures: StructureIndex;
+  /** The running simulation of each sector, by id. */
+  sims: Map<string, SectorSimulation>;
+  send: Broadcaster;
+  /** Sends the player's current profile to all of its connections. */
+  pushProfile(playerId: string): Promise<void>;
+}

@@ -1,0 +1,54 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type Db, type Executor, inventories, players } from '@perihelion/db';
+import { type Identity, type IdentityProvider, randomId } from '@perihelion/engine';
+import type { Profile } from '@perihelion/protocol';
+import { eq } from 'drizzle-orm';
+
+/** Tokens are stored only as hashes: a leaked database does not let anyone play as its players. */
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/**
+ * Guest profiles in the store. The first visit creates a profile and hands the browser a token;
+ * presenting it later is that player again, from any tab and after any restart.
+ */
+export class StoredProfiles implements IdentityProvider {
+  constructor(
+    private readonly db: Db,
+    private readonly startingCredits: number,
+    private readonly newName: () => string,
+  ) {}
+
+  async identify(claim: { token?: string | undefined; name?: string | undefined }): Promise<Identity> {
+    if (claim.token) {
+      const [row] = await this.db
+        .update(players)
+        .set({ lastSeenAt: new Date(), ...(claim.name ? { name: claim.name } : {}) })
+        .where(eq(players.tokenHash, hashToken(claim.token)))
+        .returning({ id: players.id, name: players.name });
+      if (row) return { playerId: row.id, name: row.name, token: claim.token };
+      // An unknown token (e.g. the store was reset): a fresh guest, with a fresh token.
+    }
+    return this.create(claim.name ?? this.newName());
+  }
+
+  async profile(playerId: string, exec: Executor = this.db): Promise<Profile | null> {
+    const [row] = await exec
+      .select({ id: players.id, name: players.name, ore: inventories.ore, credits: inventories.credits })
+      .from(players)
+      .innerJoin(inventories, eq(inventories.playerId, players.id))
+      .where(eq(players.id, playerId));
+    return row ?? null;
+  }
+
+  private async create(name: string): Promise<Identity> {
+    const token = randomBytes(32).toString('base64url');
+    const playerId = randomId('p');
+    await this.db.transaction(async (tx) => {
+      await tx.insert(players).values({ id: playerId, tokenHash: hashToken(token), name });
+      await tx.insert(inventories).values({ playerId, ore: 0, credits: this.startingCredits });
+    });
+    return { playerId, name, token };
+  }
+}

@@ -1,0 +1,183 @@
+import type { Tx } from '@perihelion/db';
+import { structures, timers } from '@perihelion/db';
+import type { FiringTimer } from '@perihelion/engine';
+import {
+  raidDamage,
+  raidDamageText,
+  raidEndText,
+  raidStartText,
+  raidWarningText,
+  type SectorSimulation,
+} from '@perihelion/game';
+import type { WorldEvent } from '@perihelion/protocol';
+import { and, eq, inArray, like } from 'drizzle-orm';
+import type { UniverseContext } from './context.js';
+
+const WARNING = 'raid.warning';
+const START = 'raid.start';
+const END = 'raid.end';
+const keyOf = (sector: string) => `raid:${sector}`;
+
+interface RaidPayload {
+  sector: string;
+  startsAt: number;
+  endsAt: number;
+}
+
+/**
+ * Space-dragon raids, one cycle per sector, every step a durable timer: a warning announced ahead
+ * of time, the raid itself (dragons fly in the simulation) and its end, when unshielded structures
+ * take damage. Each step schedules the next inside its own claiming transaction (one pending
+ * timer per sector, by key), so the cycle survives restarts and never runs twice.
+ */
+export class Raids {
+  /** The announced or running raid of each sector. */
+  private readonly current = new Map<string, WorldEvent>();
+
+  constructor(private readonly ctx: UniverseContext) {
+    ctx.scheduler.on(WARNING, (t, tx) => this.warn(t, tx));
+    ctx.scheduler.on(START, (t, tx) => this.start(t, tx));
+    ctx.scheduler.on(END, (t, tx) => this.end(t, tx));
+  }
+
+  get enabled(): boolean {
+    return this.ctx.content.raids.enabled;
+  }
+
+  /** Rebuilds what is announced or running from the pending timers (at start). */
+  async load(): Promise<void> {
+    const rows = await this.ctx.db
+      .select()
+      .from(timers)
+      .where(
+        and(eq(timers.state, 'pending'), like(timers.key, 'raid:%'), inArray(timers.kind, [START, END])),
+      );
+    for (const row of rows) {
+      const p = row.payload as RaidPayload;
+      this.current.set(p.sector, this.event(p, row.kind === START ? 'warning' : 'active'));
+    }
+  }
+
+  /** A sector's simulation came up: resume a raid in progress and make sure a cycle is scheduled. */
+  sectorOpened(sector: string, sim: SectorSimulation): void {
+    if (!this.enabled) return;
+    const running = this.current.get(sector);
+    if (running?.phase === 'active') sim.startRaid(Math.max(1, (running.endsAt - Date.now()) / 1000));
+    const { intervalSeconds, warningSeconds } = this.ctx.content.raids;
+    const dueAt = new Date(Date.now() + Math.max(1, intervalSeconds - warningSeconds) * 1000);
+    this.ctx.scheduler
+      .schedule(this.ctx.db, { kind: WARNING, key: keyOf(sector), dueAt, payload: { sector } })
+      .catch((err: unknown) => this.ctx.logger.error({ err, sector }, 'could not schedule the raid cycle'));
+  }
+
+  eventIn(sector: string): WorldEvent | null {
+    const event = this.current.get(sector);
+    return event && event.endsAt > Date.now() ? event : null;
+  }
+
+  private async warn(timer: FiringTimer, tx: Tx) {
+    const { sector } = timer.payload as { sector: string };
+    const { warningSeconds, durationSeconds } = this.ctx.content.raids;
+    const startsAt = Math.max(Date.now(), timer.dueAt.getTime() + warningSeconds * 1000);
+    const payload: RaidPayload = { sector, startsAt, endsAt: startsAt + durationSeconds * 1000 };
+    await this.ctx.scheduler.schedule(tx, {
+      kind: START,
+      key: keyOf(sector),
+      dueAt: new Date(startsAt),
+      payload,
+    });
+    return () => this.announce(this.event(payload, 'warning'));
+  }
+
+  private async start(timer: FiringTimer, tx: Tx) {
+    const payload = timer.payload as RaidPayload;
+    await this.ctx.scheduler.schedule(tx, {
+      kind: END,
+      key: keyOf(payload.sector),
+      dueAt: new Date(payload.endsAt),
+      payload,
+    });
+    return () => {
+      this.ctx.sims.get(payload.sector)?.startRaid(Math.max(1, (payload.endsAt - Date.now()) / 1000));
+      this.announce(this.event(payload, 'active'));
+    };
+  }
+
+  /** The raid is over: unshielded structures take their damage, owners hear about it, next cycle. */
+  private async end(timer: FiringTimer, tx: Tx) {
+    const { ctx } = this;
+    const payload = timer.payload as RaidPayload;
+    const { sector } = payload;
+    const rows = await tx
+      .select()
+      .from(structures)
+      .where(and(eq(structures.sector, sector), inArray(structures.state, ['building', 'active'])))
+      .for('update');
+    const changed: (typeof structures.$inferSelect)[] = [];
+    for (const hit of raidDamage(rows, ctx.content)) {
+      const row = rows.find((r) => r.id === hit.id);
+      if (!row) continue;
+      if (hit.destroyed && row.state === 'building' && row.timerId)
+        await ctx.scheduler.cancel(tx, row.timerId);
+      const [updated] = await tx
+        .update(structures)
+        .set({
+          hp: Math.max(0, hit.hp),
+          state: hit.destroyed ? 'destroyed' : row.state,
+          updatedAt: new Date(),
+        })
+        .where(eq(structures.id, row.id))
+        .returning();
+      if (!updated) continue;
+      await ctx.inbox.post(tx, row.ownerId, {
+        kind: hit.destroyed ? 'raid.destroyed' : 'raid.damaged',
+        text: raidDamageText(row.kind, row.x, row.y, Math.max(0, hit.hp), hit.destroyed, ctx.content),
+        data: { structureId: row.id, sector, hp: Math.max(0, hit.hp) },
+      });
+      changed.push(updated);
+    }
+    const { intervalSeconds, warningSeconds, durationSeconds } = ctx.content.raids;
+    const nextWarning = Math.max(1, intervalSeconds - warningSeconds - durationSeconds) * 1000;
+    await ctx.scheduler.schedule(tx, {
+      kind: WARNING,
+      key: keyOf(sector),
+      dueAt: new Date(Date.now() + nextWarning),
+      payload: { sector },
+    });
+    return () => {
+      for (const row of changed) {
+        const wire = ctx.structures.wire(row, ctx.structures.get(sector, row.id)?.ownerName ?? '');
+        ctx.structures.put(wire);
+        ctx.send.toSector(sector, 'structure', wire);
+      }
+      ctx.sims.get(sector)?.endRaid();
+      this.announce({ ...this.event(payload, 'over') });
+      for (const owner of new Set(changed.map((r) => r.ownerId))) void ctx.inbox.flush(owner);
+    };
+  }
+
+  private event(p: RaidPayload, phase: WorldEvent['phase']): WorldEvent {
+    const text =
+      phase === 'warning'
+        ? raidWarningText(Math.max(0, Math.round((p.startsAt - Date.now()) / 1000)))
+        : phase === 'active'
+          ? raidStartText()
+          : raidEndText();
+    return {
+      id: `raid:${p.sector}:${p.startsAt}`,
+      sector: p.sector,
+      kind: 'raid',
+      phase,
+      text,
+      startsAt: p.startsAt,
+      endsAt: p.endsAt,
+    };
+  }
+
+  private announce(event: WorldEvent): void {
+    if (event.phase === 'over') this.current.delete(event.sector);
+    else this.current.set(event.sector, event);
+    this.ctx.send.toSector(event.sector, 'world:event', event);
+    this.ctx.logger.info({ sector: event.sector, phase: event.phase }, 'raid %s', event.phase);
+  }
+}

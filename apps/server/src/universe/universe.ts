@@ -1,0 +1,148 @@
+import type { Store } from '@perihelion/db';
+import {
+  command,
+  DurableScheduler,
+  type GameGateway,
+  type GatewayHooks,
+  Inbox,
+  type InboxConnection,
+  type PlayerConnection,
+} from '@perihelion/engine';
+import { type Content, SectorSimulation, StructureKind } from '@perihelion/game';
+import { buildRequestSchema, cancelRequestSchema, protocolError } from '@perihelion/protocol';
+import type { Logger } from 'pino';
+import { Construction } from './construction.js';
+import type { UniverseContext } from './context.js';
+import { MiningBank } from './mining-bank.js';
+import { StoredProfiles } from './profiles.js';
+import { Raids } from './raids.js';
+import { SectorCheckpoints } from './sector-checkpoints.js';
+import { StructureIndex } from './structure-index.js';
+
+export interface UniverseOptions {
+  store: Store;
+  content: Content;
+  logger: Logger;
+  nodeId: string;
+  newName: () => string;
+}
+
+export interface Universe {
+  hooks: GatewayHooks;
+  createSimulation(sector: string, tickRate: number): SectorSimulation;
+  /** Binds live delivery to the gateway, loads the world and starts the durable scheduler. */
+  start(gateway: GameGateway): Promise<void>;
+  /** Saves what is pending (mined ore, checkpoints) and stops the timers; the store stays open. */
+  stop(): Promise<void>;
+}
+
+const failed = (message: string) => ({ ok: false, error: protocolError('UNAVAILABLE', message) });
+
+/**
+ * The persistent universe: profiles, mining, construction, raids and sector checkpoints on top of
+ * the engine's durable scheduler and inbox. Everything game-specific the server does lives here.
+ */
+export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
+  const { store, content, logger } = opts;
+  let gateway: GameGateway | null = null;
+  const inboxConnection = (conn: PlayerConnection): InboxConnection => ({
+    id: conn.id,
+    send: (message) => conn.send('inbox', message),
+  });
+  const profiles = new StoredProfiles(store.db, content.profile.startingCredits, opts.newName);
+  const ctx: UniverseContext = {
+    db: store.db,
+    content,
+    logger,
+    scheduler: new DurableScheduler({
+      db: store.db,
+      nodeId: opts.nodeId,
+      logger: logger.child({ part: 'scheduler' }),
+    }),
+    inbox: new Inbox({
+      db: store.db,
+      logger: logger.child({ part: 'inbox' }),
+      connectionsOf: (playerId) => (gateway?.connectionsOf(playerId) ?? []).map(inboxConnection),
+    }),
+    profiles,
+    structures: new StructureIndex((kind) => content.structures[kind]?.hp ?? 1),
+    sims: new Map(),
+    send: {
+      toPlayer: (playerId, event, payload) => gateway?.sendToPlayer(playerId, event, payload),
+      toSector: (sector, event, payload) => gateway?.broadcast(sector, event, payload),
+    },
+    async pushProfile(playerId) {
+      const profile = await profiles.profile(playerId);
+      if (profile) gateway?.sendToPlayer(playerId, 'profile', profile);
+    },
+  };
+  const mining = new MiningBank(ctx);
+  const construction = new Construction(ctx, (playerId) => mining.flush(playerId));
+  const raids = new Raids(ctx);
+  const checkpoints = new SectorCheckpoints(ctx);
+  const log = (what: string) => (err: unknown) => logger.error({ err }, what);
+
+  const hooks: GatewayHooks = {
+    identity: profiles,
+    commands: {
+      build: command({
+        schema: buildRequestSchema,
+        handle: (conn, req) => construction.build(conn, req),
+        failure: failed,
+      }),
+      cancel: command({
+        schema: cancelRequestSchema,
+        handle: (conn, req) => construction.cancel(conn, req),
+        failure: failed,
+      }),
+    },
+    connected(conn) {
+      conn.send('content', content);
+      ctx.inbox.connected(conn.playerId, inboxConnection(conn)).catch(log('inbox delivery failed'));
+      profiles
+        .profile(conn.playerId)
+        .then((profile) => profile && conn.send('profile', profile), log('could not load a profile'));
+    },
+    disconnected(conn) {
+      ctx.inbox.disconnected(conn.id);
+      void mining.flush(conn.playerId);
+    },
+    joined(conn, sector) {
+      conn.send('structures', { sector, structures: ctx.structures.in(sector) });
+      const event = raids.eventIn(sector);
+      if (event) conn.send('world:event', event);
+    },
+    acknowledged(conn, upTo) {
+      ctx.inbox.ack(conn.playerId, upTo).catch(log('inbox acknowledgement failed'));
+    },
+    spawnNear(playerId, sector) {
+      const home = ctx.structures
+        .in(sector)
+        .find((s) => s.ownerId === playerId && s.kind === StructureKind.StationCore && s.state === 'active');
+      return home ? { x: home.x, y: home.y } : null;
+    },
+  };
+
+  return {
+    hooks,
+    createSimulation(sector, tickRate) {
+      const sim = new SectorSimulation(sector, tickRate, content);
+      checkpoints.restoreInto(sector, sim);
+      sim.setLandmarks(ctx.structures.in(sector).map((s) => ({ x: s.x, y: s.y })));
+      ctx.sims.set(sector, sim);
+      raids.sectorOpened(sector, sim);
+      return sim;
+    },
+    async start(gw) {
+      gateway = gw;
+      await Promise.all([ctx.structures.load(store.db), raids.load(), checkpoints.load()]);
+      mining.start();
+      checkpoints.start();
+      await ctx.scheduler.start();
+    },
+    async stop() {
+      await ctx.scheduler.stop();
+      await Promise.all([mining.stop(), checkpoints.stop()]);
+    },
+  };
+}

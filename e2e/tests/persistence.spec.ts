@@ -1,0 +1,59 @@
+import { expect, test } from '../fixtures/test.js';
+import type { QaState } from '../support/qa-state.js';
+import { uniqueSector } from '../support/sector-id.js';
+
+const STATION_CORE = 'station-core';
+/** The e2e content (fixtures/content.e2e.json): a station core costs 15 ore and takes 6 s. */
+const CORE_ORE = 15;
+
+const coreOf = (s: QaState, owner: string) =>
+  s.structures.find((st) => st.kind === STATION_CORE && st.owner === owner);
+
+test('the universe remembers: mine, build and leave; others see it finish; the builder returns to it', async ({
+  players,
+}) => {
+  const sector = uniqueSector('persist');
+  const miner = await players.join({ name: 'Miner', sector });
+  const watcher = await players.join({ name: 'Watcher', sector, transport: 'polling' });
+
+  await test.step('the miner mines ore with Space; the HUD shows it', async () => {
+    await miner.page.bringToFront();
+    await miner.page.keyboard.down('Space');
+    await miner.waitForState(`has mined ${CORE_ORE} ore`, (s) => (s.profile?.ore ?? 0) >= CORE_ORE);
+    await miner.page.keyboard.up('Space');
+    await expect(miner.page.getByText(/ore/i).first()).toBeVisible();
+  });
+
+  await test.step('builds a station core with 1; both players see it under construction', async () => {
+    await miner.page.keyboard.press('1');
+    await miner.waitForState('sees its core being built', (s) => coreOf(s, miner.id)?.state === 'building');
+    await watcher.waitForState("sees the miner's core under construction, with progress", (s) => {
+      const core = coreOf(s, miner.id);
+      return core?.state === 'building' && core.progress > 0 && core.progress < 1;
+    });
+  });
+
+  const before = await miner.state();
+  const oreLeft = before.profile!.ore;
+  const coreId = coreOf(before, miner.id)!.id;
+  await miner.closeTab();
+
+  await watcher.waitForState('sees the core finish while its owner is away', (s) => {
+    const core = s.structures.find((st) => st.id === coreId);
+    return core?.state === 'active' && core.progress === 1;
+  });
+
+  const back = await players.returning(miner);
+  expect(back.id).toBe(miner.id);
+  const returned = await back.waitForState(
+    'finds its ore, its active core and the notification that waited for it',
+    (s) =>
+      s.profile?.ore === oreLeft &&
+      s.structures.some((st) => st.id === coreId && st.state === 'active') &&
+      s.notifications.some((n) => n.kind === 'construction.complete'),
+  );
+  const notes = returned.notifications.filter((n) => n.kind === 'construction.complete');
+  expect(notes).toHaveLength(1);
+  expect(notes[0]!.text).toMatch(/^Construction complete: Station core at \(-?\d+, -?\d+\)$/);
+  await expect(back.page.getByText(notes[0]!.text).first()).toBeVisible();
+});
