@@ -21,6 +21,7 @@ export function installQaSurface(session: GameSession): void {
 /** The latest drawn frame: every field describes the same moment, as the player saw it. */
 function readState({ frame }: GameSession): QaState {
   const { state } = frame;
+  // Copies: what a test holds must not change under it, nor change the game.
   return {
     connected: state.connected,
     transport: state.transport,
@@ -28,7 +29,10 @@ function readState({ frame }: GameSession): QaState {
     sector: state.sector,
     serverTick: state.serverTick,
     pingMs: state.pingMs,
-    // Copies: what a test holds must not change under it, nor change the game.
     entities: state.entities.map((e) => ({ ...e })),
+    profile: state.profile ? { ...state.profile } : null,
+    structures: state.structures.map((s) => ({ ...s })),
+    notifications: state.notifications.map((n) => ({ ...n })),
+    worldEvent: state.worldEvent ? { ...state.worldEvent } : null,
   };
 }

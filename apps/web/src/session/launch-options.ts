@@ -1,13 +1,13 @@
 import type { TransportChoice } from '@perihelion/client';
 import { MAX_NAME_LENGTH } from '@perihelion/protocol';
-import { rememberedPilotName } from './pilot-name.js';
 
 /** How this page joins the game, read once from its URL (the QA surface's documented parameters). */
 export interface LaunchOptions {
   /** Server origin; empty = the page's own origin (production, and the Vite proxy in dev). */
   server: string;
   sector: string;
-  name: string;
+  /** The name asked for in the URL (it also renames a returning player), or null. */
+  name: string | null;
   transport: TransportChoice;
 }
 
@@ -19,7 +19,7 @@ export function readLaunchOptions(search: string = window.location.search): Laun
     server: params.get('server')?.trim() ?? '',
     sector: params.get('sector')?.trim().toLowerCase() || DEFAULT_SECTOR,
     // Over-long names are cut to the protocol's limit rather than refused: the player still gets in.
-    name: params.get('name')?.trim().slice(0, MAX_NAME_LENGTH) || rememberedPilotName(),
+    name: params.get('name')?.trim().slice(0, MAX_NAME_LENGTH) || null,
     transport: parseTransport(params.get('transport')),
   };
 }

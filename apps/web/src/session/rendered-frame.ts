@@ -1,7 +1,7 @@
 import type { QaEntity, QaState } from '@perihelion/protocol';
 
 /** Entity kinds as the QA surface names them (DESIGN.md, "The QA surface"). */
-export type RenderedKind = 'ship' | 'asteroid';
+export type RenderedKind = 'ship' | 'asteroid' | 'dragon';
 
 /** One entity exactly as it was drawn (the QA surface's entity, with this game's kinds). */
 export interface RenderedEntity extends QaEntity {
@@ -21,12 +21,18 @@ const NOTHING_DRAWN: RenderedState = {
   serverTick: 0,
   pingMs: null,
   entities: [],
+  profile: null,
+  structures: [],
+  notifications: [],
+  worldEvent: null,
 };
 
 /**
  * What the play scene drew in its latest frame, and the connection state it drew it with. Taking
  * both at the same moment means a reader never sees "connected" next to a world from an earlier
- * frame. It lives with the session rather than the scene so it outlives a hot-reloaded scene.
+ * frame. The HUD draws its words from the same capture, so the QA surface reports exactly what the
+ * player was shown. It lives with the session rather than the scene so it outlives a hot-reloaded
+ * scene.
  */
 export class RenderedFrame {
   state: RenderedState = NOTHING_DRAWN;

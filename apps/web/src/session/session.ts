@@ -1,13 +1,35 @@
 import { GameClient, type GameClientApi } from '@perihelion/client';
-import { type Content, defaultContent, shipFromArray, shipToArray, stepShip } from '@perihelion/game';
+import {
+  type Content,
+  contentSchema,
+  defaultContent,
+  shipFromArray,
+  shipToArray,
+  stepShip,
+} from '@perihelion/game';
+import { storedInboxCursor } from './inbox-cursor.js';
 import { type LaunchOptions, readLaunchOptions } from './launch-options.js';
+import { rememberedPilotName } from './pilot-name.js';
+import { ProfileToken } from './profile-token.js';
 import { RenderedFrame } from './rendered-frame.js';
+import { Toasts } from './toasts.js';
+import { UniverseCommands } from './universe-commands.js';
+import { UniverseState } from './universe-state.js';
 
-/** Everything that must outlive a Phaser.Game: the connection and what was last drawn. */
+/** Everything that must outlive a Phaser.Game: the connection, the universe, what was last drawn. */
 export interface GameSession {
   readonly client: GameClientApi;
   readonly launch: LaunchOptions;
   readonly frame: RenderedFrame;
+  readonly universe: UniverseState;
+  readonly commands: UniverseCommands;
+  readonly toasts: Toasts;
+  /** HUD choices the player made (they survive a hot reload too). */
+  readonly ui: { notificationsOpen: boolean };
+  /** The name to show for the player: the server's once known, else the one asked for. */
+  pilotName(): string;
+  /** The content this page was built with (refreshed by hot reload). */
+  content(): Content;
 }
 
 /** The server's rate until the join tells us the real one. */
@@ -22,20 +44,35 @@ interface HotState {
  * Hot reload keeps the player in the game: the session is created once per page and parked in
  * import.meta.hot.data, so re-running this module (or anything that imports it) never opens a
  * second socket. Content, on the other hand, is refreshed on every run, so a designer's edit to
- * content.json reaches the client's prediction without a reconnect.
+ * content.json reaches the client's prediction without a reconnect. The server sends the content
+ * it runs with on every connection, and that wins: prices, timings and ship handling are then the
+ * server's even when it runs other content (CONTENT=fast, an override file).
  */
 const hot: HotState = import.meta.hot ? (import.meta.hot.data as HotState) : {};
 hot.content = defaultContent;
 
-export const session: GameSession = hot.session ?? createSession(() => hot.content ?? defaultContent);
+export const session: GameSession =
+  hot.session ??
+  createSession(
+    () => hot.content ?? defaultContent,
+    (content) => {
+      hot.content = content;
+    },
+  );
 hot.session = session;
 
-function createSession(content: () => Content): GameSession {
+function createSession(content: () => Content, adoptServerContent: (content: Content) => void): GameSession {
   const launch = readLaunchOptions();
+  const token = new ProfileToken();
+  const storedToken = token.get();
+  // A returning player keeps the name of their profile unless the URL asks for another one.
+  const requestedName = launch.name ?? (storedToken ? null : rememberedPilotName());
   const client: GameClient = new GameClient({
     url: launch.server,
     sector: launch.sector,
-    name: launch.name,
+    ...(requestedName ? { name: requestedName } : {}),
+    ...(storedToken ? { token: storedToken } : {}),
+    inboxCursor: storedInboxCursor(),
     transport: launch.transport,
     // The same rule the server runs, so the own ship moves the instant a key is pressed.
     predict: (own, buttons) => {
@@ -45,6 +82,17 @@ function createSession(content: () => Content): GameSession {
       return shipToArray(stepShip(ship, buttons, 1 / tickRate, content()));
     },
   });
+  client.on('identity', (identity) => token.save(identity.token));
+  client.on('message', (event, payload) => {
+    if (event !== 'content') return;
+    const parsed = contentSchema.safeParse(payload);
+    if (parsed.success) adoptServerContent(parsed.data);
+    else console.warn('ignoring the server content: it does not match this client', parsed.error.issues[0]);
+  });
+  const universe = new UniverseState(client);
+  const toasts = new Toasts();
+  // Listeners run in the order added: the universe has recorded the notification before this.
+  client.on('notification', (message) => toasts.push(message.text, toastTone(message.kind), 7000));
   client.connect();
   // pagehide (not beforeunload) fires reliably on close, navigation and bfcache; the beacon makes
   // our ship vanish for everyone at once, even over long-polling.
@@ -53,5 +101,24 @@ function createSession(content: () => Content): GameSession {
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) window.location.reload();
   });
-  return { client, launch, frame: new RenderedFrame() };
+  return {
+    client,
+    launch,
+    frame: new RenderedFrame(),
+    universe,
+    commands: new UniverseCommands(client, universe, toasts, content),
+    toasts,
+    ui: { notificationsOpen: true },
+    pilotName() {
+      const self = client.playerId ? client.roster.get(client.playerId) : undefined;
+      return self?.name ?? universe.identity?.name ?? universe.profile?.name ?? requestedName ?? 'Pilot';
+    },
+    content,
+  };
+}
+
+function toastTone(kind: string): 'good' | 'warning' | 'info' {
+  if (kind.startsWith('raid.')) return 'warning';
+  if (kind.endsWith('.complete')) return 'good';
+  return 'info';
 }

@@ -1,10 +1,12 @@
 import type { Content } from '@perihelion/game';
+import type { QaStructure } from '@perihelion/protocol';
 import type Phaser from 'phaser';
 import type { RenderedEntity } from '../../session/rendered-frame.js';
 import { Palette, shipColour } from '../palette.js';
 import { TEXT_RESOLUTION, textStyle } from './hud-style.js';
 
 const SIZE = 168;
+const DRAGON_DOT = 0xff3a4a;
 
 export interface WorldRect {
   x: number;
@@ -46,6 +48,7 @@ export class Minimap {
   /** `view` is the world area the play camera shows, drawn as a frame on the map. */
   update(
     entities: readonly RenderedEntity[],
+    structures: readonly QaStructure[],
     ownId: string | null,
     view: WorldRect,
     viewportWidth: number,
@@ -61,6 +64,19 @@ export class Minimap {
     g.fillStyle(0x8a8f99, 0.6);
     for (const e of entities)
       if (e.kind === 'asteroid') g.fillRect(toX(e.x) - 0.75, toY(e.y) - 0.75, 1.5, 1.5);
+    // Structures as small squares in their owner's colour (hollow while under construction).
+    for (const s of structures) {
+      const colour = shipColour(s.owner);
+      if (s.state === 'active') {
+        g.fillStyle(colour, 1);
+        g.fillRect(toX(s.x) - 2.5, toY(s.y) - 2.5, 5, 5);
+      } else {
+        g.lineStyle(1, colour, 1);
+        g.strokeRect(toX(s.x) - 2.5, toY(s.y) - 2.5, 5, 5);
+      }
+    }
+    g.fillStyle(DRAGON_DOT, 1);
+    for (const e of entities) if (e.kind === 'dragon') g.fillCircle(toX(e.x), toY(e.y), 2.6);
     for (const e of entities) {
       if (e.kind !== 'ship' || e.id === ownId) continue;
       g.fillStyle(shipColour(e.id), 1);

@@ -3,12 +3,13 @@ import Phaser from 'phaser';
 
 const { KeyCodes } = Phaser.Input.Keyboard;
 
-/** Keyboard layout of DESIGN.md: arrows and WASD do the same thing. */
+/** Keyboard layout of DESIGN.md: arrows and WASD do the same thing; Space or E runs the mining beam. */
 const BINDINGS: ReadonlyArray<{ button: number; keys: readonly number[] }> = [
   { button: Button.Thrust, keys: [KeyCodes.UP, KeyCodes.W] },
   { button: Button.Left, keys: [KeyCodes.LEFT, KeyCodes.A] },
   { button: Button.Right, keys: [KeyCodes.RIGHT, KeyCodes.D] },
   { button: Button.Brake, keys: [KeyCodes.DOWN, KeyCodes.S] },
+  { button: Button.Mine, keys: [KeyCodes.SPACE, KeyCodes.E] },
 ];
 
 /**

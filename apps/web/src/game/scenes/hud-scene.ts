@@ -1,6 +1,7 @@
-import { defaultContent } from '@perihelion/game';
+import type { Content } from '@perihelion/game';
 import Phaser from 'phaser';
 import type { GameSession } from '../../session/session.js';
+import { buildHelpText } from '../hud/build-help.js';
 import { DomHud } from '../hud/dom-hud.js';
 import { readHudModel } from '../hud/hud-model.js';
 import { Minimap } from '../hud/minimap.js';
@@ -16,14 +17,22 @@ export class HudScene extends Phaser.Scene {
   private dom!: DomHud;
   private minimap!: Minimap;
   private markers!: OffscreenMarkers;
+  /** The content the build help's prices were last written from. */
+  private helpFor: Content | null = null;
 
   constructor(private readonly session: GameSession) {
     super(SceneKey.Hud);
   }
 
   create(): void {
-    this.dom = new DomHud(this.game.canvas.parentElement ?? document.body);
-    this.minimap = new Minimap(this, defaultContent.sector);
+    const { session } = this;
+    const content = session.content();
+    this.dom = new DomHud(
+      this.game.canvas.parentElement ?? document.body,
+      { takeHelm: () => session.client.takeHelm() },
+      buildHelpText(content),
+    );
+    this.minimap = new Minimap(this, content.sector);
     this.markers = new OffscreenMarkers(this);
     // The DOM layer is not a game object: take it down with the scene (and with a hot-reloaded game).
     const removeDom = () => this.dom.destroy();
@@ -32,12 +41,17 @@ export class HudScene extends Phaser.Scene {
   }
 
   override update(): void {
-    this.dom.update(readHudModel(this.session));
-    const { entities } = this.session.frame.state;
+    const content = this.session.content();
+    if (content !== this.helpFor) {
+      this.helpFor = content;
+      this.dom.setBuildHelp(buildHelpText(content));
+    }
+    this.dom.update(readHudModel(this.session, performance.now()));
+    const { entities, structures } = this.session.frame.state;
     const ownId = this.session.client.playerId;
     const view = this.scene.get(SceneKey.Play).cameras.main.worldView;
     const { width, height } = this.scale;
-    this.minimap.update(entities, ownId, view, width);
+    this.minimap.update(entities, structures, ownId, view, width);
     this.markers.update(entities, ownId, view, width, height);
   }
 }

@@ -2,6 +2,9 @@
 export const TextureKey = {
   Flame: 'flame',
   Nebula: 'nebula',
+  DragonOpen: 'dragon-open',
+  DragonClosed: 'dragon-closed',
+  DragonGlow: 'dragon-glow',
 } as const;
 
 /** Each asteroid size class comes in a few shapes so the field does not look stamped. */
@@ -28,4 +31,9 @@ export const STAR_KINDS = 4;
 
 export function starTextureKey(kind: number): string {
   return `star-${kind}`;
+}
+
+/** One texture per structure kind (see structure-textures.ts), drawn neutral; owners add colour. */
+export function structureTextureKey(kind: string): string {
+  return `structure-${kind}`;
 }

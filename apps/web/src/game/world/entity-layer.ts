@@ -6,6 +6,7 @@ import type { RenderedEntity } from '../../session/rendered-frame.js';
 import { shipColour, UNKNOWN_SHIP_COLOUR } from '../palette.js';
 import { ASTEROID_SHAPES, asteroidTextureKey } from '../textures/texture-keys.js';
 import { Depth } from './depth.js';
+import { DragonView } from './dragon-view.js';
 import { ShipView } from './ship-view.js';
 import { ThrustEstimator } from './thrust-estimator.js';
 
@@ -23,7 +24,8 @@ export interface OwnShip {
 
 type View =
   | { kind: 'ship'; ship: ShipView; thrust: ThrustEstimator | null }
-  | { kind: 'asteroid'; variant: number; image: Phaser.GameObjects.Image };
+  | { kind: 'asteroid'; variant: number; image: Phaser.GameObjects.Image }
+  | { kind: 'dragon'; dragon: DragonView };
 
 /**
  * Keeps one set of game objects per entity handle: created when an entity first appears, moved
@@ -74,6 +76,9 @@ export class EntityLayer {
       } else if (e.kind === EntityKind.Asteroid) {
         this.asteroidView(e.handle, e.variant).setPosition(e.x, e.y).setRotation(e.angle);
         drawn.push({ id: `asteroid-${e.handle}`, kind: 'asteroid', x: e.x, y: e.y, angle: e.angle });
+      } else if (e.kind === EntityKind.Dragon) {
+        this.dragonView(e.handle).place(e.x, e.y, e.angle, dt);
+        drawn.push({ id: `dragon-${e.handle}`, kind: 'dragon', x: e.x, y: e.y, angle: e.angle });
       } else {
         continue; // A kind this client does not know how to draw (a newer server): skip it.
       }
@@ -108,6 +113,15 @@ export class EntityLayer {
     return view;
   }
 
+  private dragonView(handle: number): DragonView {
+    const existing = this.views.get(handle);
+    if (existing?.kind === 'dragon') return existing.dragon;
+    if (existing) destroyView(existing);
+    const dragon = new DragonView(this.scene, handle);
+    this.views.set(handle, { kind: 'dragon', dragon });
+    return dragon;
+  }
+
   private asteroidView(handle: number, variant: number): Phaser.GameObjects.Image {
     const existing = this.views.get(handle);
     if (existing?.kind === 'asteroid' && existing.variant === variant) return existing.image;
@@ -122,5 +136,6 @@ export class EntityLayer {
 
 function destroyView(view: View): void {
   if (view.kind === 'ship') view.ship.destroy();
+  else if (view.kind === 'dragon') view.dragon.destroy();
   else view.image.destroy();
 }
