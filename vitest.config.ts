@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/server/src/**/*.test.ts'],
     testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Generous: a suite's server opens a fresh PGlite (initdb) and the machine may be busy.
+    hookTimeout: 60_000,
   },
 });
