@@ -3,7 +3,6 @@ import {
   clientEventSchemas,
   type ErrorPayload,
   handshakeSchema,
-  type JoinResult,
   PROTOCOL_VERSION,
   protocolError,
   type ServerToClientEvents,
@@ -17,6 +16,7 @@ import type { Identity } from './identity.js';
 import { randomId } from './ids.js';
 import { DEFAULT_GUARD_LIMITS, type GuardLimits, InboundGuard } from './inbound-guard.js';
 import type { RoomRegistry } from './room-registry.js';
+import { SectorPresence, sectorRoomKey } from './sector-presence.js';
 import type { SessionRegistry } from './sessions.js';
 import { SocketLink } from './socket-link.js';
 
@@ -31,8 +31,6 @@ export interface GameGatewayOptions {
 
 type Ack = ((...args: unknown[]) => void) | null;
 type BuiltinEvent = keyof typeof clientEventSchemas;
-
-const roomKey = (sector: string) => `sector:${sector}`;
 
 class HandshakeError extends Error {
   readonly data: ErrorPayload;
@@ -55,6 +53,7 @@ export class GameGateway {
   private readonly schemas: Readonly<Record<string, z.ZodType>>;
   private readonly contexts = new Map<string, ConnectionContext>();
   private readonly byLeaveToken = new Map<string, ConnectionContext>();
+  private readonly presence: SectorPresence;
 
   constructor(private readonly opts: GameGatewayOptions) {
     this.nsp = opts.namespace;
@@ -64,6 +63,13 @@ export class GameGateway {
       Object.entries(this.hooks.commands ?? {}).map(([name, spec]) => [name, spec.schema]),
     );
     this.schemas = { ...commands, ...clientEventSchemas };
+    this.presence = new SectorPresence({
+      namespace: this.nsp,
+      rooms: opts.rooms,
+      hooks: this.hooks,
+      contextOf: (id) => this.contexts.get(id),
+      runHook: (name, run) => this.runHook(name, run),
+    });
     this.nsp.use((socket, next) => {
       this.admit(socket).then(
         () => next(),
@@ -87,7 +93,7 @@ export class GameGateway {
   leaveByToken(token: string): boolean {
     const ctx = this.byLeaveToken.get(token);
     if (!ctx) return false;
-    this.leaveSector(ctx, false);
+    this.presence.leave(ctx, false);
     ctx.session.saved = null;
     ctx.socket.disconnect(true);
     return true;
@@ -123,7 +129,7 @@ export class GameGateway {
 
   /** Reliable send to every connection whose avatar is in the sector. */
   broadcast(sector: string, event: string, payload: unknown): void {
-    for (const id of this.nsp.adapter.rooms.get(roomKey(sector)) ?? [])
+    for (const id of this.nsp.adapter.rooms.get(sectorRoomKey(sector)) ?? [])
       this.contexts.get(id)?.send(event, payload);
   }
 
@@ -189,7 +195,7 @@ export class GameGateway {
 
     socket.on('disconnect', (reason) => {
       log.debug({ reason }, 'disconnected');
-      this.leaveSector(ctx, true);
+      this.presence.leave(ctx, true);
       this.contexts.delete(socket.id);
       this.byLeaveToken.delete(ctx.leaveToken);
       this.opts.sessions.detach(session, socket.id);
@@ -205,7 +211,7 @@ export class GameGateway {
     }
     switch (event as BuiltinEvent) {
       case 'join':
-        this.join(ctx, (data as { sector: string }).sector, ack);
+        this.presence.join(ctx, (data as { sector: string }).sector, ack);
         return;
       case 'i': {
         const [seq, buttons, snapshotAck] = data as [number, number, number];
@@ -218,7 +224,7 @@ export class GameGateway {
         return;
       }
       case 'leave':
-        this.leaveSector(ctx, false);
+        this.presence.leave(ctx, false);
         ctx.session.saved = null;
         return;
       case 'inbox:ack':
@@ -239,94 +245,6 @@ export class GameGateway {
           ack?.(spec.failure('the server could not do that right now; try again'));
         },
       );
-  }
-
-  private join(ctx: ConnectionContext, sector: string, ack: Ack): void {
-    const { session, socket } = ctx;
-    const reply = (res: JoinResult) => ack?.(res);
-    const refuse = (error: ErrorPayload) => {
-      ctx.log.info({ sector, code: error.code }, 'join refused');
-      reply({ ok: false, error });
-    };
-    if (ctx.presence?.sector !== sector) this.leaveSector(ctx, true);
-    const room = this.opts.rooms.getOrCreate(sector);
-    if (!room) {
-      refuse(
-        protocolError(
-          'SECTOR_LIMIT',
-          'the server runs as many sectors as it can; join an existing one',
-          'join',
-        ),
-      );
-      return;
-    }
-    if (!room.has(session.playerId) && room.isFull) {
-      refuse(protocolError('SECTOR_FULL', `sector "${sector}" is full (${room.capacity} players)`, 'join'));
-      return;
-    }
-    this.displaceOtherPilot(ctx, sector);
-    const resume = session.saved?.sector === sector ? session.saved : null;
-    const near = resume ? null : (this.hooks.spawnNear?.(session.playerId, sector) ?? null);
-    const { member, own } = room.join(session.playerId, session.name, ctx.link, resume, near);
-    ctx.presence = { sector, member };
-    session.pilot = ctx.id;
-    session.saved = null;
-    socket.join(roomKey(sector));
-    const entry = { id: session.playerId, name: session.name, handle: member.handle };
-    socket.to(roomKey(sector)).emit('player:joined', entry);
-    ctx.log.info({ sector, resumed: resume !== null }, 'joined sector');
-    const identity = socket.data.identity as Identity;
-    reply({
-      ok: true,
-      playerId: session.playerId,
-      name: session.name,
-      sector,
-      handle: member.handle,
-      tickRate: room.tickRate,
-      snapshotRate: room.snapshotRate,
-      lastInputSeq: member.lastAppliedSeq,
-      own: [...own],
-      token: identity.token,
-      serverTime: Date.now(),
-      leaveToken: ctx.leaveToken,
-      roster: room.roster(),
-    });
-    this.runHook('joined', () => this.hooks.joined?.(ctx, sector));
-  }
-
-  /**
-   * One player, one avatar: a second tab joining takes over the ship (same sector: the ship is
-   * handed over as it is; another sector: it leaves that one). The other tab is told, and stays
-   * connected for everything that is not piloting (notifications, profile).
-   */
-  private displaceOtherPilot(ctx: ConnectionContext, sector: string): void {
-    const pilotId = ctx.session.pilot;
-    if (!pilotId || pilotId === ctx.id) return;
-    const other = this.contexts.get(pilotId);
-    if (!other?.presence) return;
-    if (other.presence.sector === sector) {
-      // The room hands the ship to the new member in join(); only the old connection's ties go.
-      other.presence = null;
-      other.socket.leave(roomKey(sector));
-    } else {
-      this.leaveSector(other, false);
-    }
-    other.send('displaced', { sector });
-    other.log.info('displaced by another connection of the same player');
-  }
-
-  /** Removes the player from its sector; `keepForResume` saves the ship for a reconnect. */
-  private leaveSector(ctx: ConnectionContext, keepForResume: boolean): void {
-    const { session, socket, presence } = ctx;
-    if (!presence) return;
-    ctx.presence = null;
-    if (session.pilot === ctx.id) session.pilot = null;
-    socket.leave(roomKey(presence.sector));
-    // Leaves only if this connection still owns the presence (a newer connection may have taken it).
-    const left = this.opts.rooms.get(presence.sector)?.leave(session.playerId, presence.member);
-    if (!left) return;
-    session.saved = keepForResume ? { sector: presence.sector, ...left } : null;
-    this.nsp.to(roomKey(presence.sector)).emit('player:left', { id: session.playerId });
   }
 
   private runHook(name: string, run: () => void): void {

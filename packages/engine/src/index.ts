@@ -12,6 +12,7 @@ export * from './realtime.js';
 export * from './room.js';
 export * from './room-registry.js';
 export * from './room-stats.js';
+export * from './sector-presence.js';
 export * from './sessions.js';
 export * from './simulation.js';
 export * from './snapshot-history.js';
