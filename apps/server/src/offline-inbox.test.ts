@@ -68,12 +68,16 @@ describe('notifications for an offline player', () => {
       again.ack(1);
       await eventuallyAsync(async () => (await unacknowledged(playerId)) === 0, 'acknowledgement stored');
       again.close();
-      // … acknowledged: never again.
+      // … acknowledged: never again. The next notification (seq 2) is the first this connection
+      // gets: had seq 1 come again, it would have come before it.
       const last = client(transport, { token });
-      accepted(await last.join(`inbox-${transport}`));
-      await eventually(() => last.profile(), 'connected again');
-      await eventually(() => last.structures().size > 0, 'sector state arrived');
-      expect(last.inbox()).toEqual([]);
+      const lastJoin = accepted(await last.join(`inbox-${transport}`));
+      await last.mineUntil(20);
+      const at = last.shipPosition(lastJoin);
+      const next = (await last.build('station-core', at.x + 200, at.y)) as BuildResult;
+      if (!next.ok) throw new Error(next.error.message);
+      await eventually(() => last.inbox().length > 0, 'the next notification');
+      expect(last.inbox().map((n) => n.seq)).toEqual([2]);
     },
   );
 

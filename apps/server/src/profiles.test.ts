@@ -42,6 +42,22 @@ describe('player profiles', () => {
     },
   );
 
+  it('the token comes with the connection, before any join: a tab that never joins keeps its profile', async () => {
+    const idle = client('polling', { name: 'Idle' });
+    const identity = await eventually(
+      () => idle.last<{ playerId: string; token: string }>('identity'),
+      'identity on connect',
+    );
+    idle.close();
+    const back = client('websocket', { token: identity.token });
+    const again = await eventually(
+      () => back.last<{ playerId: string; name: string }>('identity'),
+      'identity',
+    );
+    expect(again.playerId).toBe(identity.playerId);
+    expect(again.name).toBe('Idle');
+  });
+
   it('a name in the handshake renames the stored profile', async () => {
     const join = accepted(await client('websocket', { name: 'Old' }).join('alpha'));
     const renamed = client('websocket', { token: join.token, name: 'New' });

@@ -10,9 +10,9 @@ import { accepted, contentFile, UniverseClient } from './testing/universe-client
 const pgSkip = await postgresSkipReason();
 if (pgSkip) console.warn(`[skip] restart test on PostgreSQL: ${pgSkip}`);
 
-/** Free builds that take a few seconds: long enough to kill the server in between. */
+/** Free builds that take some seconds: long enough to kill the server in between. */
 const CONTENT = contentFile({
-  structures: { 'station-core': { buildSeconds: 4, cost: { ore: 0, credits: 0 } } },
+  structures: { 'station-core': { buildSeconds: 8, cost: { ore: 0, credits: 0 } } },
   raids: { enabled: false },
 });
 
@@ -50,7 +50,7 @@ describe.each(stores)('a build survives a hard kill of the server ($name)', (sto
       cleanups.push(drop);
       const config: Record<string, string> = { ...env, CONTENT };
 
-      const first = await GameServer.start({ env: config });
+      const first = await GameServer.start({ env: { ...config, NODE_ID: 'first' } });
       cleanups.push(() => first.stop());
       const owner = new UniverseClient(first.url, 'websocket', { name: 'Survivor' });
       cleanups.push(async () => owner.close());
@@ -63,7 +63,7 @@ describe.each(stores)('a build survives a hard kill of the server ($name)', (sto
       expect(first.exitStatus?.signal).toBe('SIGKILL');
       owner.close();
 
-      const second = await GameServer.start({ env: config });
+      const second = await GameServer.start({ env: { ...config, NODE_ID: 'second' } });
       cleanups.push(() => second.stop());
       const back = new UniverseClient(second.url, 'polling', { token: join.token });
       cleanups.push(async () => back.close());
@@ -86,6 +86,8 @@ describe.each(stores)('a build survives a hard kill of the server ($name)', (sto
         expect(row?.state).toBe('active');
         const fired = await check.db.select().from(timers).where(eq(timers.id, row!.timerId!));
         expect(fired.map((t) => t.state)).toEqual(['done']);
+        // Fired by the process that started after the kill, not by the one that was killed.
+        expect(fired[0]?.firedBy).toBe('second');
         const notes = await check.db
           .select()
           .from(notifications)

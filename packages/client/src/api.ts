@@ -81,7 +81,7 @@ export type RenderEntity = EntityState;
 
 export interface GameClientEvents {
   status: (status: ConnectionStatus) => void;
-  /** Who the server says we are, after every join: keep `token` to come back as the same player. */
+  /** Who the server says we are, on every connection: keep `token` to come back as the same player. */
   identity: (info: { playerId: string; name: string; token: string }) => void;
   /** A durable notification, each sequence number once, in order; acknowledged after listeners run. */
   notification: (message: InboxMessage) => void;

@@ -33,12 +33,15 @@ export interface ConnectionSink {
   snapshot(data: unknown): void;
   playerJoined(entry: RosterEntry): void;
   playerLeft(id: string): void;
+  /** Who the server says this connection is (first message of every connection). */
+  identity(identity: { playerId: string; name: string; token: string }): void;
   /** A durable notification (possibly one already shown: the sink de-duplicates). */
   inbox(message: InboxMessage): void;
 }
 
 /** Events the SDK handles itself; anything else is passed on as a game 'message'. */
 const SDK_EVENTS: ReadonlySet<string> = new Set([
+  'identity',
   's',
   'player:joined',
   'player:left',
@@ -189,6 +192,12 @@ export class Connection {
       if (msg.success) this.sink.inbox(msg.data);
     });
     socket.on('displaced', () => this.enterStandby());
+    socket.on('identity', (raw: unknown) => {
+      const identity = serverEventSchemas.identity.safeParse(raw);
+      if (!identity.success) return;
+      this.token = identity.data.token;
+      this.sink.identity(identity.data);
+    });
     socket.onAny((event: string, payload: unknown) => {
       if (!SDK_EVENTS.has(event)) this.events.emit('message', event, payload);
     });

@@ -72,6 +72,10 @@ export class GameClient implements GameClientApi {
         this.events.emit('playerLeft', id);
       },
       inbox: (message) => this.inbox.receive(message),
+      identity: (identity) => {
+        this.events.emit('identity', identity);
+        this.inbox.setPlayer(identity.playerId);
+      },
     };
     this.connection = new Connection(options, sink, this.events);
     this.inbox = new InboxReader(
@@ -225,8 +229,6 @@ export class GameClient implements GameClientApi {
     this.clock = new ServerClock({ tickMs });
     this.predictor.reset(res.own, globalThis.performance.now());
     this.stepper.reset(tickMs);
-    this.events.emit('identity', { playerId: res.playerId, name: res.name, token: res.token });
-    this.inbox.setPlayer(res.playerId);
   }
 
   private onSnapshot(data: unknown): void {

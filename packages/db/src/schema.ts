@@ -105,6 +105,9 @@ export const structures = pgTable(
     hp: integer('hp').notNull(),
     startedAt: at('started_at').notNull(),
     completesAt: at('completes_at').notNull(),
+    /** What the owner paid, so a refund is a share of that whatever the prices are now. */
+    paidOre: integer('paid_ore').notNull().default(0),
+    paidCredits: integer('paid_credits').notNull().default(0),
     /** The construction timer while building. */
     timerId: text('timer_id'),
     updatedAt: at('updated_at').notNull().defaultNow(),

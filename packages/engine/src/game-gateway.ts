@@ -168,6 +168,9 @@ export class GameGateway {
     const ctx = new ConnectionContext(socket, session, link, log, randomId('l', 18));
     this.contexts.set(socket.id, ctx);
     this.byLeaveToken.set(ctx.leaveToken, ctx);
+    // First thing the client hears: who it is (before any join, so even a tab that never joins,
+    // or whose join is refused, keeps its profile token).
+    socket.emit('identity', { playerId: identity.playerId, name: identity.name, token: identity.token });
     const guard = new InboundGuard(this.schemas, this.opts.guardLimits ?? DEFAULT_GUARD_LIMITS);
     log.debug({ transport: socket.conn.transport.name }, 'connected');
 

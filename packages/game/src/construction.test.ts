@@ -4,6 +4,7 @@ import {
   buildDurationMs,
   type PlacementRequest,
   refundFor,
+  refundOfPaid,
   validatePlacement,
 } from './construction.js';
 import { defaultContent as content } from './content.js';
@@ -110,6 +111,14 @@ describe('costs', () => {
     expect(refundFor('shield-module', half)).toEqual({ ore: 12, credits: 20 });
     const none = resolveContent({ construction: { refundRatio: 0 } });
     expect(refundFor('station-core', none)).toEqual({ ore: 0, credits: 0 });
+  });
+
+  it("refunds a share of what was paid, not of today's price", () => {
+    const pricier = resolveContent({
+      construction: { refundRatio: 0.5 },
+      structures: { 'station-core': { cost: { ore: 400, credits: 0 } } },
+    });
+    expect(refundOfPaid({ ore: 40, credits: 9 }, pricier)).toEqual({ ore: 20, credits: 4 });
   });
 
   it('refuses to price an unknown kind, but refunds nothing for one instead of failing', () => {

@@ -101,7 +101,14 @@ export function buildDurationMs(kind: string, content: Content): number {
  */
 export function refundFor(kind: string, content: Content): Cost {
   const spec = structureSpec(kind, content);
-  if (!spec) return { ore: 0, credits: 0 };
+  return spec ? refundOfPaid(spec.cost, content) : { ore: 0, credits: 0 };
+}
+
+/**
+ * What cancelling gives back of what was actually paid: prices may have changed since the build
+ * started (new content after a restart), and a refund must never exceed the payment.
+ */
+export function refundOfPaid(paid: Cost, content: Content): Cost {
   const ratio = content.construction.refundRatio;
-  return { ore: Math.floor(spec.cost.ore * ratio), credits: Math.floor(spec.cost.credits * ratio) };
+  return { ore: Math.floor(paid.ore * ratio), credits: Math.floor(paid.credits * ratio) };
 }

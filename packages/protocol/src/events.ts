@@ -104,6 +104,13 @@ export type Pong = z.infer<typeof pongSchema>;
 export const playerLeftSchema = z.object({ id: z.string() });
 export type PlayerLeft = z.infer<typeof playerLeftSchema>;
 
+/**
+ * Who the server decided this connection is, sent first on every connection: keep the token and
+ * present it next time (it is the player's profile, from any tab, after any restart).
+ */
+export const identitySchema = z.object({ playerId: z.string(), name: z.string(), token: z.string() });
+export type IdentityMessage = z.infer<typeof identitySchema>;
+
 /** Another connection of the same player joined the sector and took over its avatar. */
 export const displacedSchema = z.object({ sector: z.string() });
 export type Displaced = z.infer<typeof displacedSchema>;
@@ -124,6 +131,7 @@ export const serverEventSchemas = {
   'player:left': playerLeftSchema,
   'server:error': errorPayloadSchema,
   displaced: displacedSchema,
+  identity: identitySchema,
   inbox: inboxMessageSchema,
 } as const;
 
@@ -143,6 +151,7 @@ export interface ServerToClientEvents {
   'player:left': (msg: PlayerLeft) => void;
   'server:error': (err: ErrorPayload) => void;
   displaced: (msg: Displaced) => void;
+  identity: (msg: IdentityMessage) => void;
   /** A durable notification; acknowledged with 'inbox:ack' once shown. */
   inbox: (msg: InboxMessage) => void;
 }

@@ -6,7 +6,7 @@ import {
   buildCost,
   buildDurationMs,
   constructionCompleteText,
-  refundFor,
+  refundOfPaid,
   structureName,
   validatePlacement,
 } from '@perihelion/game';
@@ -20,6 +20,7 @@ import {
 } from '@perihelion/protocol';
 import { and, eq, gte, sql } from 'drizzle-orm';
 import type { UniverseContext } from './context.js';
+import { KeyedLock } from './keyed-lock.js';
 
 export const CONSTRUCTION_TIMER = 'construction.complete';
 
@@ -32,6 +33,7 @@ const refuse = (code: ErrorCode, message: string, event: string) =>
  * timer whose claim, the structure's activation and the owner's notification commit together.
  */
 export class Construction {
+  private readonly sectorLock = new KeyedLock();
   constructor(
     private readonly ctx: UniverseContext,
     /** Credits ore mined but not yet written, so what the player sees is what they can spend. */
@@ -41,9 +43,15 @@ export class Construction {
   }
 
   async build(conn: PlayerConnection, req: BuildRequest): Promise<BuildResult> {
-    const { ctx } = this;
     const sector = conn.sector;
     if (!sector) return refuse('NOT_IN_SECTOR', 'join a sector before building', 'build');
+    // Placement is checked against the sector's structures in memory, which change only after a
+    // commit: builds in one sector go one at a time, or two could claim the same spot.
+    return this.sectorLock.run(sector, () => this.buildIn(sector, conn, req));
+  }
+
+  private async buildIn(sector: string, conn: PlayerConnection, req: BuildRequest): Promise<BuildResult> {
+    const { ctx } = this;
     const ship = ctx.sims.get(sector)?.focus(conn.playerId) ?? null;
     const placement = validatePlacement(
       {
@@ -98,6 +106,8 @@ export class Construction {
           hp: maxHp,
           startedAt: now,
           completesAt,
+          paidOre: cost.ore,
+          paidCredits: cost.credits,
           timerId: timer?.id ?? null,
         })
         .returning();
@@ -127,23 +137,25 @@ export class Construction {
 
   async cancel(conn: PlayerConnection, req: CancelRequest): Promise<CancelResult> {
     const { ctx } = this;
+    // Lock order is timer, then structure, as in completion (claim, then activate): never the
+    // reverse, so a cancel racing a completion cannot deadlock; the timer decides who wins.
     const outcome = await ctx.db.transaction(async (tx) => {
-      const [row] = await tx.select().from(structures).where(eq(structures.id, req.id)).for('update');
+      const [row] = await tx.select().from(structures).where(eq(structures.id, req.id));
       if (!row || row.state === 'cancelled' || row.state === 'destroyed') {
         return refuse('NOT_FOUND', 'there is no such structure', 'cancel');
       }
       if (row.ownerId !== conn.playerId)
         return refuse('FORBIDDEN', 'you can only cancel your own builds', 'cancel');
-      // The timer is the arbiter: if completion already claimed it, the build is done, not cancelled.
       if (row.state !== 'building' || !row.timerId || !(await ctx.scheduler.cancel(tx, row.timerId))) {
         return refuse('CONFLICT', 'that construction has already finished', 'cancel');
       }
-      const refund = refundFor(row.kind, ctx.content);
       const [updated] = await tx
         .update(structures)
         .set({ state: 'cancelled', updatedAt: new Date() })
-        .where(eq(structures.id, row.id))
+        .where(and(eq(structures.id, row.id), eq(structures.state, 'building')))
         .returning();
+      if (!updated) return refuse('CONFLICT', 'that construction is no longer under way', 'cancel');
+      const refund = refundOfPaid({ ore: updated.paidOre, credits: updated.paidCredits }, ctx.content);
       await tx
         .update(inventories)
         .set({
@@ -151,7 +163,7 @@ export class Construction {
           credits: sql`${inventories.credits} + ${refund.credits}`,
         })
         .where(eq(inventories.playerId, conn.playerId));
-      return { ok: true as const, refund, row: updated! };
+      return { ok: true as const, refund, row: updated };
     });
     if (!outcome.ok) return outcome;
     const wire = ctx.structures.wire(

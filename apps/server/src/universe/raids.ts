@@ -10,7 +10,7 @@ import {
   type SectorSimulation,
 } from '@perihelion/game';
 import type { WorldEvent } from '@perihelion/protocol';
-import { and, eq, inArray, like } from 'drizzle-orm';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import type { UniverseContext } from './context.js';
 
 const WARNING = 'raid.warning';
@@ -108,11 +108,11 @@ export class Raids {
     const { ctx } = this;
     const payload = timer.payload as RaidPayload;
     const { sector } = payload;
-    const rows = await tx
-      .select()
-      .from(structures)
-      .where(and(eq(structures.sector, sector), inArray(structures.state, ['building', 'active'])))
-      .for('update');
+    const live = and(eq(structures.sector, sector), inArray(structures.state, ['building', 'active']));
+    // No row locks here: the locks come in the same order as a completing build takes them
+    // (its timer, then its structure), so a raid ending as a build completes cannot deadlock.
+    // Raids of one sector never overlap (one pending timer per sector), so nothing else changes hp.
+    const rows = await tx.select().from(structures).where(live);
     const changed: (typeof structures.$inferSelect)[] = [];
     for (const hit of raidDamage(rows, ctx.content)) {
       const row = rows.find((r) => r.id === hit.id);
@@ -123,10 +123,11 @@ export class Raids {
         .update(structures)
         .set({
           hp: Math.max(0, hit.hp),
-          state: hit.destroyed ? 'destroyed' : row.state,
+          // Not the state read above: a build may have completed since (kept as it is now).
+          state: hit.destroyed ? 'destroyed' : sql`${structures.state}`,
           updatedAt: new Date(),
         })
-        .where(eq(structures.id, row.id))
+        .where(and(eq(structures.id, row.id), inArray(structures.state, ['building', 'active'])))
         .returning();
       if (!updated) continue;
       await ctx.inbox.post(tx, row.ownerId, {

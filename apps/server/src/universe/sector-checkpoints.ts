@@ -10,6 +10,7 @@ export class SectorCheckpoints {
   private readonly saved = new Map<string, string>();
   private readonly loaded = new Map<string, unknown>();
   private timer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: UniverseContext,
@@ -38,7 +39,13 @@ export class SectorCheckpoints {
     await this.save();
   }
 
-  private async save(): Promise<void> {
+  /** Saves run one after another: on a pool, two overlapping saves could commit the older last. */
+  private save(): Promise<void> {
+    this.saving = this.saving.then(() => this.write());
+    return this.saving;
+  }
+
+  private async write(): Promise<void> {
     for (const [id, sim] of this.ctx.sims) {
       const state = sim.checkpoint();
       const json = JSON.stringify(state);
