@@ -1,7 +1,8 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { lockDataDir, redact } from '@perihelion/db';
 import pg from 'pg';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 
 /**
  * `pnpm db:reset -- --yes`: wipes the store the server would use with the same environment, so
@@ -11,7 +12,7 @@ import { ConfigError, loadConfig } from './config.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const target = config.DATABASE_URL
-    ? `the PostgreSQL database at ${redacted(config.DATABASE_URL)}`
+    ? `the PostgreSQL database at ${redact(config.DATABASE_URL)}`
     : resolve(config.DATA_DIR);
   if (!process.argv.includes('--yes')) {
     console.error(
@@ -30,18 +31,18 @@ async function main(): Promise<void> {
       await client.end();
     }
   } else if (config.DATA_DIR !== ':memory:') {
-    rmSync(resolve(config.DATA_DIR), { recursive: true, force: true });
+    const dir = resolve(config.DATA_DIR);
+    if (existsSync(dir)) {
+      // Refuses while a server still has the directory open (its lock names the process).
+      const unlock = lockDataDir(dir);
+      rmSync(dir, { recursive: true, force: true });
+      unlock();
+    }
   }
   console.log(`reset: ${target} is empty; the next start creates a new universe`);
 }
 
-function redacted(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

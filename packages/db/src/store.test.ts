@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -37,8 +37,19 @@ describe('PGlite data directory', () => {
     try {
       const rows = await second.db.select().from(players);
       expect(rows.map((r) => r.name)).toEqual(['Ada']);
+      // One process per directory: a second server on it is refused, naming the owner.
+      await expect(openStore({ dataDir })).rejects.toThrow(`in use by process ${process.pid}`);
     } finally {
       await second.close();
     }
+  });
+
+  it('takes over the lock of a process that died without closing', async () => {
+    const dataDir = join(dir, 'crashed');
+    mkdirSync(dataDir, { recursive: true });
+    // A pid far above Linux's pid_max: no such process can be alive.
+    writeFileSync(`${dataDir}.lock`, '2147483000');
+    const store = await openStore({ dataDir });
+    await store.close();
   });
 });

@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { lockDataDir } from './dir-lock.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -48,6 +49,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
 
 async function openPglite(dataDir: string | undefined): Promise<Store> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   // Without a directory PGlite keeps everything in memory (tests that need no durability).
   const client = dataDir ? new PGlite(dataDir) : new PGlite();
   await client.waitReady;
@@ -56,6 +58,7 @@ async function openPglite(dataDir: string | undefined): Promise<Store> {
     await migratePglite(db, { migrationsFolder });
   } catch (err) {
     await client.close();
+    unlock();
     throw err;
   }
   return {
@@ -64,6 +67,7 @@ async function openPglite(dataDir: string | undefined): Promise<Store> {
     location: dataDir ?? '(in memory)',
     async close() {
       if (!client.closed) await client.close();
+      unlock();
     },
   };
 }
@@ -74,7 +78,7 @@ async function openPostgres(url: string, max: number): Promise<Store> {
   pool.on('error', () => {});
   const db = drizzlePg({ client: pool, schema });
   try {
-    await migratePg(db, { migrationsFolder });
+    await migrateExclusively(pool, () => migratePg(db, { migrationsFolder }));
   } catch (err) {
     await pool.end();
     throw err;
@@ -92,7 +96,29 @@ async function openPostgres(url: string, max: number): Promise<Store> {
   };
 }
 
-function redact(url: string): string {
+/** An arbitrary constant: the advisory lock every Perihelion process takes to migrate. */
+const MIGRATION_LOCK = 0x70657269;
+
+/**
+ * Several servers may start at once on one PostgreSQL database; drizzle's migrator takes no lock,
+ * so two would race to create the same tables. A session advisory lock makes them take turns (the
+ * second then finds every migration applied).
+ */
+async function migrateExclusively(pool: pg.Pool, migrate: () => Promise<void>): Promise<void> {
+  const lockHolder = await pool.connect();
+  try {
+    await lockHolder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await migrate();
+    } finally {
+      await lockHolder.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    lockHolder.release();
+  }
+}
+
+export function redact(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
