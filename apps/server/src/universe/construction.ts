@@ -70,7 +70,7 @@ export class Construction {
     const cost = buildCost(req.kind, ctx.content);
     const now = new Date();
     const completesAt = new Date(now.getTime() + buildDurationMs(req.kind, ctx.content));
-    const maxHp = ctx.content.structures[req.kind]?.hp ?? 1;
+    const maxHp = ctx.structures.maxHp(req.kind);
     const created = await ctx.db.transaction(async (tx) => {
       const [paid] = await tx
         .update(inventories)

@@ -1,4 +1,5 @@
 import { type Db, players, structures } from '@perihelion/db';
+import { isLive } from '@perihelion/game';
 import type { Structure } from '@perihelion/protocol';
 import { eq, inArray } from 'drizzle-orm';
 
@@ -28,7 +29,7 @@ export function toWire(row: StructureRow, ownerName: string, maxHp: number): Str
 export class StructureIndex {
   private readonly bySector = new Map<string, Map<string, Structure>>();
 
-  constructor(private readonly maxHp: (kind: string) => number) {}
+  constructor(readonly maxHp: (kind: string) => number) {}
 
   /** Loads every live structure from the store (at start). */
   async load(db: Db): Promise<void> {
@@ -51,7 +52,7 @@ export class StructureIndex {
       sector = new Map();
       this.bySector.set(structure.sector, sector);
     }
-    if (structure.state === 'building' || structure.state === 'active') sector.set(structure.id, structure);
+    if (isLive(structure)) sector.set(structure.id, structure);
     else sector.delete(structure.id);
   }
 

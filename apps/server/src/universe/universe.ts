@@ -8,7 +8,7 @@ import {
   type InboxConnection,
   type PlayerConnection,
 } from '@perihelion/engine';
-import { type Content, SectorSimulation, StructureKind } from '@perihelion/game';
+import { type Content, SectorSimulation, StructureKind, structureSpec } from '@perihelion/game';
 import { buildRequestSchema, cancelRequestSchema, protocolError } from '@perihelion/protocol';
 import type { Logger } from 'pino';
 import { Construction } from './construction.js';
@@ -65,7 +65,7 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
       connectionsOf: (playerId) => (gateway?.connectionsOf(playerId) ?? []).map(inboxConnection),
     }),
     profiles,
-    structures: new StructureIndex((kind) => content.structures[kind]?.hp ?? 1),
+    structures: new StructureIndex((kind) => structureSpec(kind, content)?.hp ?? 1),
     sims: new Map(),
     send: {
       toPlayer: (playerId, event, payload) => gateway?.sendToPlayer(playerId, event, payload),

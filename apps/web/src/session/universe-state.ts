@@ -1,4 +1,5 @@
 import type { GameClientApi } from '@perihelion/client';
+import { isLive } from '@perihelion/game';
 import {
   type InboxMessage,
   type Profile,
@@ -139,9 +140,6 @@ export class UniverseState {
 }
 
 /** Cancelled and destroyed structures are gone from the world. */
-function isLive(structure: Structure): boolean {
-  return structure.state === 'building' || structure.state === 'active';
-}
 
 /** The first few problems, one line: "id: Invalid input; x: Invalid input (+8 more)". */
 function describeIssues(issues: readonly Issue[]): string {
