@@ -74,8 +74,11 @@ async function openPglite(dataDir: string | undefined): Promise<Store> {
 
 async function openPostgres(url: string, max: number): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max });
-  // An idle client that loses its server must not crash the process; the next query reports it.
+  // A client that loses its server (restart, failover, a killed backend) must not crash the
+  // process: idle ones report through the pool, checked-out ones through their own listener (the
+  // pool removes its listener while a client is out); the query in flight rejects instead.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzlePg({ client: pool, schema });
   try {
     await migrateExclusively(pool, () => migratePg(db, { migrationsFolder }));

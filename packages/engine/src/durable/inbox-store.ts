@@ -87,10 +87,15 @@ export async function inboxCursor(
   return row ?? null;
 }
 
-/** Moves the acknowledgement forward only, and never past what was issued. */
-export async function acknowledge(exec: Executor, playerId: string, upTo: number): Promise<void> {
-  await exec
+/**
+ * Moves the acknowledgement forward only, and never past what was issued. Returns the stored
+ * acknowledgement after the update (which may be above `upTo`); null for an unknown player.
+ */
+export async function acknowledge(exec: Executor, playerId: string, upTo: number): Promise<number | null> {
+  const [row] = await exec
     .update(players)
     .set({ inboxAcked: sql`greatest(${players.inboxAcked}, least(${upTo}::integer, ${players.inboxSeq}))` })
-    .where(eq(players.id, playerId));
+    .where(eq(players.id, playerId))
+    .returning({ acked: players.inboxAcked });
+  return row?.acked ?? null;
 }

@@ -24,9 +24,14 @@ describe.each(targets)('Inbox on $name', (target) => {
     await store?.destroy();
   });
 
-  function setup() {
+  function setup(opts: { window?: number } = {}) {
     const registry = new ConnectionRegistry();
-    const inbox = new Inbox({ db: store.db, logger: quietLogger(), connectionsOf: registry.connectionsOf });
+    const inbox = new Inbox({
+      db: store.db,
+      logger: quietLogger(),
+      connectionsOf: registry.connectionsOf,
+      ...opts,
+    });
     /** A connection as the gateway reports it: live first, then announced. */
     const connect = async (playerId: string, conn = new RecordingConnection()) => {
       registry.add(playerId, conn);
@@ -112,14 +117,108 @@ describe.each(targets)('Inbox on $name', (target) => {
     expect(conn.seqs).toEqual(range(1, 30));
   });
 
-  run('delivers a backlog longer than a page, in order', async () => {
-    const { inbox, connect } = setup();
+  run('delivers a backlog longer than a page, in order (window wider than the backlog)', async () => {
+    const { inbox, connect } = setup({ window: 1000 });
     const ada = await createPlayer(store.db);
     await store.db.transaction(async (tx) => {
       for (let i = 1; i <= 250; i++) await inbox.post(tx, ada, { kind: 'test', text: `m${i}` });
     });
     const conn = await connect(ada);
     expect(conn.seqs).toEqual(range(1, 250));
+  });
+
+  run('a long backlog goes out a window at a time, the rest as acknowledgements arrive', async () => {
+    const { inbox, connect, post } = setup();
+    const ada = await createPlayer(store.db);
+    await store.db.transaction(async (tx) => {
+      for (let i = 1; i <= 120; i++) await inbox.post(tx, ada, { kind: 'test', text: `m${i}` });
+    });
+    const conn = await connect(ada);
+    expect(conn.seqs).toEqual(range(1, 50));
+    // Flushes and new posts do not open the window; only acknowledgements do.
+    await post(ada, 'm121');
+    await inbox.flush(ada);
+    expect(conn.seqs).toEqual(range(1, 50));
+    await inbox.ack(ada, 20);
+    expect(conn.seqs).toEqual(range(1, 70));
+    await inbox.ack(ada, 20); // a repeat moves nothing
+    await inbox.ack(ada, 10); // neither does an older one
+    expect(conn.seqs).toEqual(range(1, 70));
+    await inbox.ack(ada, 70);
+    expect(conn.seqs).toEqual(range(1, 120));
+    await inbox.ack(ada, 120);
+    expect(conn.seqs).toEqual(range(1, 121));
+    expect((await playerRow(store.db, ada)).inboxAcked).toBe(120);
+  });
+
+  run('a client that acknowledges what it received drains any backlog, each seq once, in order', async () => {
+    const { inbox, registry } = setup({ window: 7 });
+    const ada = await createPlayer(store.db);
+    await store.db.transaction(async (tx) => {
+      for (let i = 1; i <= 120; i++) await inbox.post(tx, ada, { kind: 'test', text: `m${i}` });
+    });
+    // Like the SDK: one acknowledgement per batch received, of the highest seq so far.
+    const conn = new RecordingConnection();
+    registry.add(ada, conn);
+    await inbox.connected(ada, conn);
+    const acks: number[] = [];
+    while (conn.received.length > 0 && acks.at(-1) !== conn.seqs.at(-1)) {
+      acks.push(conn.seqs.at(-1)!);
+      await inbox.ack(ada, acks.at(-1)!);
+    }
+    expect(conn.seqs).toEqual(range(1, 120));
+    expect(acks).toEqual([...range(1, 17).map((i) => i * 7), 120]);
+    expect(await inbox.unacknowledged(ada)).toEqual([]);
+  });
+
+  run('acks, flushes and posts racing each other: each seq once per connection, in order', async () => {
+    const { inbox, connect, post } = setup({ window: 5 });
+    const ada = await createPlayer(store.db);
+    for (let i = 1; i <= 60; i++) await post(ada, `m${i}`);
+    const [desk, phone] = [await connect(ada), await connect(ada)];
+    const pending: Promise<unknown>[] = [];
+    for (let round = 0; desk.seqs.length < 80 || phone.seqs.length < 80; round++) {
+      const last = Math.max(desk.seqs.at(-1) ?? 0, phone.seqs.at(-1) ?? 0);
+      // Not awaited together: stale and fresh acks, flushes and posts interleave freely.
+      pending.push(inbox.ack(ada, last), inbox.ack(ada, last - 3), inbox.flush(ada));
+      if (round < 20) pending.push(post(ada, `late${round}`).then(() => inbox.flush(ada)));
+      await pending.at(-2);
+    }
+    await Promise.all(pending);
+    expect(desk.seqs).toEqual(range(1, 80));
+    expect(phone.seqs).toEqual(range(1, 80));
+  });
+
+  run(
+    'a new connection’s window starts at the stored acknowledgement; acks open every connection',
+    async () => {
+      const { inbox, connect, disconnect, post } = setup({ window: 10 });
+      const ada = await createPlayer(store.db);
+      for (let i = 1; i <= 40; i++) await post(ada, `m${i}`);
+      const first = await connect(ada);
+      expect(first.seqs).toEqual(range(1, 10));
+      await inbox.ack(ada, 5);
+      expect(first.seqs).toEqual(range(1, 15));
+      disconnect(ada, first);
+      const [desk, phone] = [await connect(ada), await connect(ada)];
+      expect(desk.seqs).toEqual(range(6, 15));
+      expect(phone.seqs).toEqual(range(6, 15));
+      await inbox.ack(ada, 15);
+      expect(desk.seqs).toEqual(range(6, 25));
+      expect(phone.seqs).toEqual(range(6, 25));
+      // An acknowledgement stored by another process is learnt when a connection here starts.
+      await new Inbox({ db: store.db, logger: quietLogger(), connectionsOf: () => [] }).ack(ada, 30);
+      const tablet = await connect(ada);
+      expect(tablet.seqs).toEqual(range(31, 40));
+      expect(desk.seqs).toEqual(range(6, 25));
+      await inbox.flush(ada);
+      expect(desk.seqs).toEqual(range(6, 40));
+      expect(first.seqs).toEqual(range(1, 15));
+    },
+  );
+
+  run('refuses a window that is not a positive integer', () => {
+    for (const window of [0, -1, 2.5, Number.NaN]) expect(() => setup({ window })).toThrow('window');
   });
 
   run('every connection of a player gets each message once', async () => {

@@ -23,11 +23,27 @@ export interface InboxOptions {
   logger: Logger;
   /** The player's live connections on this node (empty when offline here). */
   connectionsOf: (playerId: string) => Iterable<InboxConnection>;
+  /**
+   * Most notifications a connection is sent beyond the player's acknowledgement (default 50); the
+   * rest follow as acknowledgements arrive. A long-polling client collects its messages only at its
+   * next poll, and a connection with too many packets queued is dropped as a slow reader: a whole
+   * backlog sent at once would be dropped, resent on the reconnect, and dropped again.
+   */
+  window?: number;
+}
+
+/** What this process knows of a player with connections here. */
+interface Reader {
+  /** players.inbox_acked as last seen by this process (it only grows); null until read. */
+  acked: number | null;
+  /** The player's tracked connections; the reader is forgotten with the last one. */
+  readonly connIds: Set<string>;
 }
 
 /** What the inbox knows of one connection. */
 interface Delivery {
   readonly playerId: string;
+  readonly reader: Reader;
   readonly conn: InboxConnection;
   /** Highest seq sent on this connection; null until read from the store (starts at the ack). */
   sentUpTo: number | null;
@@ -42,17 +58,27 @@ interface Delivery {
  * been sent yet, in order. A connection starts at the player's acknowledgement, so a reconnect
  * gets everything unacknowledged again (the client de-duplicates by seq), while one connection
  * never gets a seq twice.
+ *
+ * Flow control: a connection is sent at most `window` seqs beyond the player's acknowledgement, and
+ * each acknowledgement that moves it forward sends the next ones. A long backlog then drains at the
+ * client's pace instead of piling up in the connection's outbound buffer.
  */
 export class Inbox {
   private readonly db: Db;
   private readonly logger: Logger;
   private readonly connectionsOf: (playerId: string) => Iterable<InboxConnection>;
+  private readonly window: number;
   private readonly deliveries = new Map<string, Delivery>();
+  private readonly readers = new Map<string, Reader>();
 
   constructor(opts: InboxOptions) {
     this.db = opts.db;
     this.logger = opts.logger;
     this.connectionsOf = opts.connectionsOf;
+    this.window = opts.window ?? DEFAULT_WINDOW;
+    if (!Number.isSafeInteger(this.window) || this.window < 1) {
+      throw new Error(`inbox window must be a positive integer, got ${opts.window}`);
+    }
   }
 
   /**
@@ -63,7 +89,10 @@ export class Inbox {
     return insertNotification(exec, playerId, n);
   }
 
-  /** Sends every live connection of the player what it has not been sent yet; never rejects. */
+  /**
+   * Sends every live connection of the player what it has not been sent yet, as far as its window
+   * allows; never rejects.
+   */
   async flush(playerId: string): Promise<void> {
     const runs: Promise<void>[] = [];
     try {
@@ -75,7 +104,10 @@ export class Inbox {
     await Promise.all(runs);
   }
 
-  /** A new connection: resolves once its unacknowledged backlog was sent, in order (never rejects). */
+  /**
+   * A new connection: resolves once its unacknowledged backlog was sent, in order, as far as the
+   * window allows (never rejects).
+   */
   connected(playerId: string, conn: InboxConnection): Promise<void> {
     return this.deliver(this.track(playerId, conn));
   }
@@ -85,15 +117,27 @@ export class Inbox {
     if (!delivery) return;
     delivery.closed = true;
     this.deliveries.delete(connId);
+    const { reader, playerId } = delivery;
+    reader.connIds.delete(connId);
+    if (reader.connIds.size === 0 && this.readers.get(playerId) === reader) this.readers.delete(playerId);
   }
 
-  /** The client has shown everything up to `upTo`; bad values (not a count, too large) are ignored. */
+  /**
+   * The client has shown everything up to `upTo`; bad values (not a count, too large) are ignored.
+   * Stores it, then sends the player's connections here what the window now allows (never rejects
+   * for a failed delivery; rejects when the store cannot record the acknowledgement).
+   */
   async ack(playerId: string, upTo: number): Promise<void> {
     if (!Number.isSafeInteger(upTo) || upTo < 0 || upTo > MAX_SEQ) {
       this.logger.debug({ playerId, upTo }, 'ignored a bad inbox acknowledgement');
       return;
     }
-    await acknowledge(this.db, playerId, upTo);
+    const acked = await acknowledge(this.db, playerId, upTo);
+    const reader = this.readers.get(playerId);
+    // Unknown player, no connection here, or nothing new: no window opened further.
+    if (acked === null || !reader || (reader.acked !== null && acked <= reader.acked)) return;
+    learnAck(reader, acked);
+    await this.flush(playerId);
   }
 
   /** Everything above the player's acknowledgement, in order (for tests and HTTP). */
@@ -112,7 +156,13 @@ export class Inbox {
   private track(playerId: string, conn: InboxConnection): Delivery {
     let delivery = this.deliveries.get(conn.id);
     if (!delivery) {
-      delivery = { playerId, conn, sentUpTo: null, chain: Promise.resolve(), closed: false };
+      let reader = this.readers.get(playerId);
+      if (!reader) {
+        reader = { acked: null, connIds: new Set() };
+        this.readers.set(playerId, reader);
+      }
+      reader.connIds.add(conn.id);
+      delivery = { playerId, reader, conn, sentUpTo: null, chain: Promise.resolve(), closed: false };
       this.deliveries.set(conn.id, delivery);
     }
     return delivery;
@@ -132,25 +182,42 @@ export class Inbox {
 
   private async catchUp(delivery: Delivery): Promise<void> {
     if (delivery.closed) return;
-    if (delivery.sentUpTo === null) {
+    let sentUpTo = delivery.sentUpTo;
+    let acked = delivery.reader.acked;
+    if (sentUpTo === null || acked === null) {
       const cursor = await inboxCursor(this.db, delivery.playerId);
       if (!cursor) return; // unknown player: nothing to send (tried again on the next flush)
-      delivery.sentUpTo ??= cursor.acked;
+      acked = learnAck(delivery.reader, cursor.acked);
+      sentUpTo = delivery.sentUpTo ??= acked;
     }
-    await readAfter(this.db, delivery.playerId, delivery.sentUpTo, (page) => {
+    for (;;) {
+      // The window is read again before each page: an ack during the last read may have moved it.
+      const room = (delivery.reader.acked ?? acked) + this.window - sentUpTo;
+      if (delivery.closed || room <= 0) return;
+      const limit = Math.min(INBOX_PAGE, room);
+      const page = await notificationsAfter(this.db, delivery.playerId, sentUpTo, limit);
       for (const message of page) {
-        if (delivery.closed) return false;
+        if (delivery.closed) return;
         delivery.conn.send(message);
         // Advanced per message: if send throws, the next catch-up resumes with this one.
-        delivery.sentUpTo = message.seq;
+        sentUpTo = delivery.sentUpTo = message.seq;
       }
-      return true;
-    });
+      if (page.length < limit) return;
+    }
   }
 }
 
+/** Notifications a connection may be sent beyond the player's acknowledgement, by default. */
+const DEFAULT_WINDOW = 50;
+
 /** The protocol's acknowledgement bound (int4 in the store). */
 const MAX_SEQ = 2 ** 31 - 1;
+
+/** Raises what the reader knows of the player's acknowledgement (never lowers it); returns it. */
+function learnAck(reader: Reader, acked: number): number {
+  reader.acked = Math.max(reader.acked ?? acked, acked);
+  return reader.acked;
+}
 
 /** Reads the notifications after `afterSeq` page by page; `onPage` returns false to stop early. */
 async function readAfter(

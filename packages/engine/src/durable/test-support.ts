@@ -1,5 +1,5 @@
 import { type Db, notifications, openStore, players, timers } from '@perihelion/db';
-import type { TestStore } from '@perihelion/db/testing';
+import { TEST_DATABASE_URL, type TestStore } from '@perihelion/db/testing';
 import { asc, eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { randomId } from '../ids.js';
@@ -78,8 +78,11 @@ export async function cancelAllPending(db: Db): Promise<void> {
  */
 export async function secondHandle(store: TestStore): Promise<{ db: Db; close(): Promise<void> }> {
   if (store.kind === 'pglite') return { db: store.db, close: async () => {} };
-  // location is the URL without its password; the test server uses trust authentication.
-  const other = await openStore({ databaseUrl: store.location, poolSize: 4 });
+  // location has its password redacted: take the credentials from TEST_DATABASE_URL (the scratch
+  // database sits next to it) and only the database name from location.
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = new URL(store.location).pathname;
+  const other = await openStore({ databaseUrl: url.toString(), poolSize: 4 });
   return { db: other.db, close: () => other.close() };
 }
 
