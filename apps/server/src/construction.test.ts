@@ -1,34 +1,17 @@
 import type { BuildResult, CancelResult, InboxMessage, Structure } from '@perihelion/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from './server.js';
-import { eventually, startTestServer } from './testing/test-server.js';
-import { accepted, contentFile, QUICK_CONTENT, UniverseClient } from './testing/universe-client.js';
+import { describe, expect, it } from 'vitest';
+import { eventually } from './testing/test-server.js';
+import { accepted, contentFile, QUICK_CONTENT, universeServer } from './testing/universe-client.js';
 
 describe('mining and construction', () => {
-  let server: RunningServer;
-  const clients: UniverseClient[] = [];
-  const client = (auth: Record<string, unknown> = {}, transport: 'websocket' | 'polling' = 'websocket') => {
-    const c = new UniverseClient(server.url, transport, auth);
-    clients.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    server = await startTestServer({ CONTENT: contentFile(QUICK_CONTENT) });
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.close();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const { client } = universeServer({ CONTENT: contentFile(QUICK_CONTENT) });
 
   it('mined ore is stored in the profile; a build spends it and everyone in the sector sees it finish', async () => {
-    const builder = client({ name: 'Builder' });
+    const builder = client('websocket', { name: 'Builder' });
     const join = accepted(await builder.join('mine-1'));
-    const watcher = client({ name: 'Watcher' });
+    const watcher = client('websocket', { name: 'Watcher' });
     accepted(await watcher.join('mine-1'));
-    const secondTab = client({ token: join.token });
+    const secondTab = client('websocket', { token: join.token });
     await eventually(() => secondTab.profile(), 'second tab connected');
 
     const rich = await builder.mineUntil(25);
@@ -77,7 +60,7 @@ describe('mining and construction', () => {
   });
 
   it('cancelling your own build refunds it; nobody else can cancel it', async () => {
-    const owner = client({ name: 'Owner' });
+    const owner = client('websocket', { name: 'Owner' });
     const join = accepted(await owner.join('mine-3'));
     await owner.mineUntil(25);
     const at = owner.shipPosition(join);
@@ -89,7 +72,7 @@ describe('mining and construction', () => {
     const shield = (await owner.build('shield-module', at.x + 120, at.y)) as BuildResult;
     if (!shield.ok) throw new Error(shield.error.message);
 
-    const thief = client({ name: 'Thief' });
+    const thief = client('websocket', { name: 'Thief' });
     accepted(await thief.join('mine-3'));
     const stolen = (await thief.cancel(shield.structure.id)) as CancelResult;
     expect(stolen).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

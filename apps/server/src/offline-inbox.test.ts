@@ -1,29 +1,12 @@
 import { players, structures } from '@perihelion/db';
 import type { BuildResult, InboxMessage } from '@perihelion/protocol';
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from './server.js';
-import { eventually, eventuallyAsync, startTestServer, type TransportName } from './testing/test-server.js';
-import { accepted, contentFile, QUICK_CONTENT, UniverseClient } from './testing/universe-client.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, eventuallyAsync, type TransportName } from './testing/test-server.js';
+import { accepted, contentFile, QUICK_CONTENT, universeServer } from './testing/universe-client.js';
 
 describe('notifications for an offline player', () => {
-  let server: RunningServer;
-  const clients: UniverseClient[] = [];
-  const client = (transport: TransportName, auth: Record<string, unknown> = {}) => {
-    const c = new UniverseClient(server.url, transport, auth);
-    clients.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    server = await startTestServer({ CONTENT: contentFile(QUICK_CONTENT) });
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.close();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const { server, client } = universeServer({ CONTENT: contentFile(QUICK_CONTENT) });
 
   /** Builds a station core and leaves before it completes; returns the owner's token. */
   async function buildAndLeave(transport: TransportName, sector: string) {
@@ -37,8 +20,8 @@ describe('notifications for an offline player', () => {
     await eventually(() => !owner.socket.connected, 'owner offline');
     // Completion happens with nobody of the owner's online.
     await eventuallyAsync(async () => {
-      const [row] = await server.store.db
-        .select()
+      const [row] = await server()
+        .store.db.select()
         .from(structures)
         .where(eq(structures.id, res.structure.id));
       return row?.state === 'active';
@@ -82,7 +65,7 @@ describe('notifications for an offline player', () => {
   );
 
   async function unacknowledged(playerId: string): Promise<number> {
-    const [row] = await server.store.db.select().from(players).where(eq(players.id, playerId));
+    const [row] = await server().store.db.select().from(players).where(eq(players.id, playerId));
     return (row?.inboxSeq ?? 0) - (row?.inboxAcked ?? 0);
   }
 });

@@ -1,27 +1,10 @@
 import type { Profile } from '@perihelion/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from './server.js';
-import { eventually, startTestServer, type TransportName } from './testing/test-server.js';
-import { accepted, UniverseClient } from './testing/universe-client.js';
+import { describe, expect, it } from 'vitest';
+import { eventually } from './testing/test-server.js';
+import { accepted, universeServer } from './testing/universe-client.js';
 
 describe('player profiles', () => {
-  let server: RunningServer;
-  const clients: UniverseClient[] = [];
-  const client = (transport: TransportName = 'websocket', auth: Record<string, unknown> = {}) => {
-    const c = new UniverseClient(server.url, transport, auth);
-    clients.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.close();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const { client } = universeServer();
 
   it.each(['websocket', 'polling'] as const)(
     'a first visit creates a guest profile with a token; returning with it over %s is the same profile',

@@ -1,9 +1,8 @@
 import { EntityKind } from '@perihelion/game';
 import type { BuildResult, InboxMessage, WorldEvent } from '@perihelion/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from './server.js';
-import { eventually, startTestServer } from './testing/test-server.js';
-import { accepted, contentFile, UniverseClient } from './testing/universe-client.js';
+import { describe, expect, it } from 'vitest';
+import { eventually } from './testing/test-server.js';
+import { accepted, contentFile, universeServer } from './testing/universe-client.js';
 
 /** A raid cycle of a few seconds (warning after ~3 s, raid at ~5 s, over at ~8 s), with fast dragons. */
 const RAID_CONTENT = {
@@ -19,22 +18,10 @@ const RAID_CONTENT = {
 };
 
 describe('world events: space dragon raids', () => {
-  let server: RunningServer;
-  const clients: UniverseClient[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer({ CONTENT: contentFile(RAID_CONTENT) });
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.close();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const { client } = universeServer({ CONTENT: contentFile(RAID_CONTENT) });
 
   it('are announced ahead, fly through the sector, and damage unshielded structures', async () => {
-    const pilot = new UniverseClient(server.url, 'websocket', { name: 'Lookout' });
-    clients.push(pilot);
+    const pilot = client('websocket', { name: 'Lookout' });
     const join = accepted(await pilot.join('raided'));
     const at = pilot.shipPosition(join);
     const built = (await pilot.build('station-core', at.x, at.y)) as BuildResult;

@@ -1,35 +1,22 @@
 import type { BuildResult } from '@perihelion/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from './server.js';
-import { eventually, startTestServer } from './testing/test-server.js';
-import { accepted, contentFile, UniverseClient } from './testing/universe-client.js';
+import { describe, expect, it } from 'vitest';
+import { eventually } from './testing/test-server.js';
+import { accepted, contentFile, universeServer } from './testing/universe-client.js';
 
 describe('coming back to a sector', () => {
-  let server: RunningServer;
-  const clients: UniverseClient[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer({
-      // No grace: a dropped ship is gone at once, so coming back is a fresh spawn.
-      RESUME_GRACE_MS: '0',
-      CONTENT: contentFile({
-        structures: { 'station-core': { buildSeconds: 0.2, cost: { ore: 0, credits: 0 } } },
-        // Lets the station stand far from the centre, where new ships appear.
-        construction: { buildRange: 4000 },
-        raids: { enabled: false },
-      }),
-    });
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.close();
-  });
-  afterAll(async () => {
-    await server.close();
+  const { client } = universeServer({
+    // No grace: a dropped ship is gone at once, so coming back is a fresh spawn.
+    RESUME_GRACE_MS: '0',
+    CONTENT: contentFile({
+      structures: { 'station-core': { buildSeconds: 0.2, cost: { ore: 0, credits: 0 } } },
+      // Lets the station stand far from the centre, where new ships appear.
+      construction: { buildRange: 4000 },
+      raids: { enabled: false },
+    }),
   });
 
   it('a player whose ship is gone spawns near their station core', async () => {
-    const first = new UniverseClient(server.url, 'websocket', { name: 'Homer' });
-    clients.push(first);
+    const first = client('websocket', { name: 'Homer' });
     const join = accepted(await first.join('home'));
     const built = (await first.build('station-core', 1500, -1200)) as BuildResult;
     if (!built.ok) throw new Error(built.error.message);
@@ -37,8 +24,7 @@ describe('coming back to a sector', () => {
     first.close();
     await eventually(() => !first.socket.connected, 'gone');
 
-    const back = new UniverseClient(server.url, 'polling', { token: join.token });
-    clients.push(back);
+    const back = client('polling', { token: join.token });
     const again = accepted(await back.join('home'));
     const core = built.structure;
     // The content's spawnNear band (120–220 units from the core); the centre is ~1900 away.
@@ -46,8 +32,7 @@ describe('coming back to a sector', () => {
     expect(d).toBeGreaterThanOrEqual(120);
     expect(d).toBeLessThanOrEqual(220);
     // A player without a station still appears around the centre.
-    const stranger = new UniverseClient(server.url, 'websocket');
-    clients.push(stranger);
+    const stranger = client('websocket');
     const s = accepted(await stranger.join('home'));
     expect(Math.hypot(s.own[0]!, s.own[1]!)).toBeLessThanOrEqual(250);
   });

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Button } from '@perihelion/game';
 import type { InboxMessage, JoinResult, Profile, Structure } from '@perihelion/protocol';
-import { eventually, RawClient, type TransportName } from './test-server.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { RunningServer } from '../server.js';
+import { eventually, RawClient, startTestServer, type TransportName } from './test-server.js';
 
 /** Writes a content override file (merged onto the default content by CONTENT=<file>). */
 export function contentFile(overrides: Record<string, unknown>): string {
@@ -92,4 +94,34 @@ export class UniverseClient extends RawClient {
     const own = this.latest()?.own ?? join.own;
     return { x: own[0]!, y: own[1]! };
   }
+}
+
+/**
+ * One server for a test file (started before, closed after) and a factory for clients that are
+ * closed after each test.
+ */
+export function universeServer(env: Record<string, string> = {}) {
+  let running: RunningServer | null = null;
+  const clients: UniverseClient[] = [];
+  beforeAll(async () => {
+    running = await startTestServer(env);
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  const server = (): RunningServer => {
+    if (!running) throw new Error('the test server is not running (use it inside a test)');
+    return running;
+  };
+  return {
+    server,
+    client(transport: TransportName = 'websocket', auth: Record<string, unknown> = {}): UniverseClient {
+      const c = new UniverseClient(server().url, transport, auth);
+      clients.push(c);
+      return c;
+    },
+  };
 }
