@@ -1,14 +1,14 @@
 import { type TestStore, testStoreTargets } from '@perihelion/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Inbox } from './inbox.js';
 import {
   ConnectionRegistry,
   createPlayer,
-  OPEN_GUARD_MS,
   playerRow,
   quietLogger,
   RecordingConnection,
   range,
+  suiteStore,
 } from './test-support.js';
 
 const targets = await testStoreTargets();
@@ -17,11 +17,8 @@ describe.each(targets)('Inbox on $name', (target) => {
   const run = it.skipIf(target.skipReason !== null);
   let store: TestStore;
 
-  beforeAll(async () => {
-    if (target.skipReason === null) store = await target.open();
-  }, OPEN_GUARD_MS);
-  afterAll(async () => {
-    await store?.destroy();
+  suiteStore(target, (opened) => {
+    store = opened;
   });
 
   function setup(opts: { window?: number } = {}) {

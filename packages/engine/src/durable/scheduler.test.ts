@@ -1,12 +1,12 @@
 import { type TestStore, testStoreTargets } from '@perihelion/db/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   createPlayer,
   eventually,
   NOTE,
   notificationsOf,
-  OPEN_GUARD_MS,
   SchedulerBench,
+  suiteStore,
   timerRow,
   waitUntilPast,
 } from './test-support.js';
@@ -20,11 +20,8 @@ describe.each(targets)('DurableScheduler on $name', (target) => {
   const bench = new SchedulerBench(() => store.db);
   const scheduler = bench.make.bind(bench);
 
-  beforeAll(async () => {
-    if (target.skipReason === null) store = await target.open();
-  }, OPEN_GUARD_MS);
-  afterAll(async () => {
-    await store?.destroy();
+  suiteStore(target, (opened) => {
+    store = opened;
   });
   afterEach(async () => {
     if (store) await bench.reset();

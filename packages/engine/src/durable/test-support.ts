@@ -1,7 +1,8 @@
 import { type Db, notifications, openStore, players, timers } from '@perihelion/db';
-import { TEST_DATABASE_URL, type TestStore } from '@perihelion/db/testing';
+import { TEST_DATABASE_URL, type TestStore, type TestStoreTarget } from '@perihelion/db/testing';
 import { asc, eq } from 'drizzle-orm';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { randomId } from '../ids.js';
 import { Inbox, type InboxConnection, type InboxMessage } from './inbox.js';
 import {
@@ -17,6 +18,22 @@ import {
 
 /** Opening a store: PGlite takes seconds, more when test files start side by side on few cores. */
 export const OPEN_GUARD_MS = 60_000;
+
+/**
+ * One store for a describe block of one target: opened before its tests (unless the target is
+ * skipped), handed over through `use`, destroyed after them.
+ */
+export function suiteStore(target: TestStoreTarget, use: (store: TestStore) => void): void {
+  let store: TestStore | undefined;
+  beforeAll(async () => {
+    if (target.skipReason !== null) return;
+    store = await target.open();
+    use(store);
+  }, OPEN_GUARD_MS);
+  afterAll(async () => {
+    await store?.destroy();
+  });
+}
 
 export const quietLogger = () => pino({ level: 'silent' });
 
