@@ -12,8 +12,8 @@ import {
 } from 'drizzle-orm/pg-core';
 
 /*
- * One schema for both stores (PGlite and PostgreSQL). The first three tables are the engine's
- * (players, durable timers, inboxes) and know nothing of the game; the rest hold the game's world.
+ * One schema for both stores (PGlite and PostgreSQL). The engine's tables (players, durable timers,
+ * inboxes, channels) know nothing of the game; the rest hold the game's world.
  */
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -74,6 +74,66 @@ export const timers = pgTable(
     index('timers_pending_due').on(t.dueAt).where(sql`state = 'pending'`),
     uniqueIndex('timers_pending_key').on(t.key).where(sql`state = 'pending'`),
   ],
+);
+
+/**
+ * Message channels (the engine's): one row per channel that ever had a message, with the last
+ * offset given out. Offsets are per channel, start at 1 and have no gaps.
+ */
+export const channels = pgTable('channels', {
+  name: text('name').primaryKey(),
+  kind: text('kind').notNull(),
+  head: integer('head').notNull().default(0),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
+/** Retained channel history; rows at or below head - retention are pruned. */
+export const channelMessages = pgTable(
+  'channel_messages',
+  {
+    channel: text('channel')
+      .notNull()
+      .references(() => channels.name, { onDelete: 'cascade' }),
+    offset: integer('offset').notNull(),
+    /** A player id, or 'system' for the server and the publish API. */
+    senderId: text('sender_id').notNull(),
+    senderName: text('sender_name').notNull(),
+    text: text('text').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    /** The sender's id for this publish: a retry with the same nonce is stored once. */
+    nonce: text('nonce'),
+    at: at('at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channel, t.offset] }),
+    uniqueIndex('channel_messages_nonce').on(t.channel, t.senderId, t.nonce).where(sql`nonce is not null`),
+  ],
+);
+
+/** Members of private channels (and participants of direct ones, once a message was sent). */
+export const channelMembers = pgTable(
+  'channel_members',
+  {
+    channel: text('channel').notNull(),
+    playerId: text('player_id')
+      .notNull()
+      .references(() => players.id, { onDelete: 'cascade' }),
+    addedAt: at('added_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.playerId] }), index('channel_members_player').on(t.playerId)],
+);
+
+/** How far each player has read each channel (unread counts that follow the player across devices). */
+export const channelReads = pgTable(
+  'channel_reads',
+  {
+    playerId: text('player_id')
+      .notNull()
+      .references(() => players.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    readUpTo: integer('read_up_to').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.playerId, t.channel] })],
 );
 
 // ---- the game's world ---------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+export * from './auth/index.js';
+export * from './channels/index.js';
 export * from './connection-context.js';
 export * from './durable/index.js';
 export * from './fixed-step-loop.js';

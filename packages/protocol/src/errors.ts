@@ -3,6 +3,10 @@ import { z } from 'zod';
 export const ErrorCode = z.enum([
   'PROTOCOL_MISMATCH',
   'BAD_HANDSHAKE',
+  /** No access token, or one that is not valid (bad signature, not ours): get a new session. */
+  'UNAUTHENTICATED',
+  /** The access token expired: get a new one from the session endpoint. */
+  'SESSION_EXPIRED',
   'BAD_MESSAGE',
   'UNKNOWN_EVENT',
   'PAYLOAD_TOO_LARGE',

@@ -1,20 +1,13 @@
 import { z } from 'zod';
+import { sessionRenewSchema } from './auth.js';
 import { type ErrorPayload, errorPayloadSchema } from './errors.js';
 import { type InboxMessage, inboxAckSchema, inboxMessageSchema } from './inbox.js';
-import { MAX_NAME_LENGTH, MAX_SECTOR_ID_LENGTH, MAX_TOKEN_LENGTH } from './limits.js';
+import { MAX_SECTOR_ID_LENGTH } from './limits.js';
+
+export { playerNameSchema } from './names.js';
 
 /** The namespace that carries the real-time game traffic. */
 export const GAME_NAMESPACE = '/game';
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-
-export const playerNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'name must not be empty')
-  .max(MAX_NAME_LENGTH, `name must be at most ${MAX_NAME_LENGTH} characters`)
-  .refine((s) => !CONTROL_CHARS.test(s), 'name must not contain control characters');
 
 export const sectorIdSchema = z
   .string()
@@ -22,19 +15,6 @@ export const sectorIdSchema = z
     new RegExp(`^[a-z0-9][a-z0-9-]{0,${MAX_SECTOR_ID_LENGTH - 1}}$`),
     `sector id must be 1-${MAX_SECTOR_ID_LENGTH} lowercase letters, digits or dashes`,
   );
-
-/** Sent in the Socket.IO handshake (`auth`), checked before the connection is accepted. */
-export const handshakeSchema = z.object({
-  protocol: z.number().int(),
-  /** Display name; when given it also renames the stored profile. */
-  name: playerNameSchema.optional(),
-  /**
-   * The profile token from an earlier join ack: the same player, whatever the connection. Without
-   * one (or with one the server does not know) the server creates a guest profile.
-   */
-  token: z.string().max(MAX_TOKEN_LENGTH).optional(),
-});
-export type Handshake = z.infer<typeof handshakeSchema>;
 
 // ---- client → server -------------------------------------------------------------------------
 
@@ -84,8 +64,6 @@ export const joinAcceptedSchema = z.object({
   lastInputSeq: z.number().int(),
   /** Own-entity state at join, so prediction starts from the authoritative spot. */
   own: z.array(z.number()),
-  /** The profile token: keep it (e.g. localStorage) and send it in every handshake. */
-  token: z.string(),
   /** The server's wall clock (ms since the epoch) when it answered, for durable timestamps. */
   serverTime: z.number(),
   /** Secret for the unload beacon that ends the session at once (POST /api/leave). */
@@ -104,11 +82,12 @@ export type Pong = z.infer<typeof pongSchema>;
 export const playerLeftSchema = z.object({ id: z.string() });
 export type PlayerLeft = z.infer<typeof playerLeftSchema>;
 
-/**
- * Who the server decided this connection is, sent first on every connection: keep the token and
- * present it next time (it is the player's profile, from any tab, after any restart).
- */
-export const identitySchema = z.object({ playerId: z.string(), name: z.string(), token: z.string() });
+/** Who the server's session says this connection is, sent first on every game connection. */
+export const identitySchema = z.object({
+  playerId: z.string(),
+  name: z.string(),
+  role: z.enum(['player', 'admin']),
+});
 export type IdentityMessage = z.infer<typeof identitySchema>;
 
 /** Another connection of the same player joined the sector and took over its avatar. */
@@ -122,6 +101,7 @@ export const clientEventSchemas = {
   ping: pingSchema,
   leave: z.undefined(),
   'inbox:ack': inboxAckSchema,
+  'session:renew': sessionRenewSchema,
 } as const;
 export type ClientEventName = keyof typeof clientEventSchemas;
 
@@ -142,6 +122,7 @@ export interface ClientToServerEvents {
   ping: (clientTime: number, ack: (pong: Pong) => void) => void;
   leave: () => void;
   'inbox:ack': (ack: { upTo: number }) => void;
+  'session:renew': (req: { accessToken: string }, ack: (res: unknown) => void) => void;
 }
 
 export interface ServerToClientEvents {

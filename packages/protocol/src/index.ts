@@ -1,3 +1,5 @@
+export * from './auth.js';
+export * from './chat.js';
 export * from './codec/bytes.js';
 export * from './codec/quantize.js';
 export * from './codec/snapshot.js';

@@ -1,0 +1,2 @@
+// Filled in by the channels work (issue 4).
+export {};
