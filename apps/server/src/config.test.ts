@@ -12,8 +12,28 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, /PORT="70000"/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud"/],
     [{ TICK_RATE: '20', SNAPSHOT_RATE: '30' }, /SNAPSHOT_RATE="30": must not exceed TICK_RATE/],
+    [{ SESSION_TTL_S: '1' }, /SESSION_TTL_S="1"/],
   ])('names the bad variable in %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('has session defaults: 15-minute tokens, a generated secret, no admin token', () => {
+    for (const env of [{}, { AUTH_SECRET: '', AUTH_SECRET_FILE: '', ADMIN_TOKEN: '' }]) {
+      const c = loadConfig(env);
+      expect(c.SESSION_TTL_S).toBe(900);
+      expect([c.AUTH_SECRET, c.AUTH_SECRET_FILE, c.ADMIN_TOKEN]).toEqual([undefined, undefined, undefined]);
+    }
+  });
+
+  it('refuses short secrets by name without printing them', () => {
+    const env = { AUTH_SECRET: 'hunter2', ADMIN_TOKEN: 'letmein' };
+    expect(() => loadConfig(env)).toThrow(
+      /AUTH_SECRET=\(hidden, 7 characters\): must be at least 32 characters/,
+    );
+    expect(() => loadConfig(env)).toThrow(
+      /ADMIN_TOKEN=\(hidden, 7 characters\): must be at least 16 characters/,
+    );
+    expect(() => loadConfig(env)).not.toThrow(/hunter2|letmein/);
   });
 });

@@ -2,6 +2,13 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** An unset variable and an empty one mean the same: not configured. */
+const unsetIfEmpty = z.literal('').transform(() => undefined);
+const optionalSetting = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+/** Never echoed back in an error message (logs are read by more people than the secrets are). */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['AUTH_SECRET', 'ADMIN_TOKEN', 'API_KEY']);
 
 /** Every setting comes from the environment, parsed once at start by this schema. */
 export const configSchema = z
@@ -29,13 +36,38 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional()
-      .or(z.literal('').transform(() => undefined)),
+      .or(unsetIfEmpty),
     /** Where embedded PGlite keeps its files (relative to the working directory); ":memory:" keeps nothing. */
     DATA_DIR: z.string().min(1).default('.data/pglite'),
     /** Game content: "default", "fast" (seconds-long timings for development and tests) or a JSON file of overrides. */
     CONTENT: z.string().min(1).default('default'),
     /** This process's name in the store (who fired a timer); default host and pid. */
     NODE_ID: z.string().min(1).max(64).optional(),
+    /**
+     * Secret that signs session tokens (every node of one deployment needs the same). Unset: a
+     * random one is generated once and kept in AUTH_SECRET_FILE, so sessions survive restarts.
+     */
+    AUTH_SECRET: optionalSetting(z.string().min(32, 'must be at least 32 characters')),
+    /**
+     * Where the generated secret is kept (mode 0600). Default: "auth-secret" next to the data
+     * (.data/auth-secret for the default DATA_DIR); with DATA_DIR=":memory:" the secret lives in
+     * memory only, like the data.
+     */
+    AUTH_SECRET_FILE: optionalSetting(z.string()),
+    /** Lifetime of an access token in seconds; clients renew it before it runs out. */
+    SESSION_TTL_S: z.coerce.number().int().min(2).max(86_400).default(900),
+    /** Presenting this to POST /api/session gives the admin role (e.g. posting announcements). */
+    ADMIN_TOKEN: optionalSetting(z.string().min(16, 'must be at least 16 characters')),
+    /** Key for the publish API (Authorization: Bearer …); unset = only ADMIN_TOKEN may use it. */
+    API_KEY: optionalSetting(z.string().min(16, 'must be at least 16 characters')),
+    /** Messages kept per channel; a client further behind is told it missed some and reloads. */
+    CHAT_RETENTION: positiveInt.max(100_000).default(500),
+    /** Chat messages a player may send per second, sustained … */
+    CHAT_RATE_PER_S: z.coerce.number().positive().max(100).default(1),
+    /** … and in a burst. */
+    CHAT_BURST: positiveInt.max(1000).default(5),
+    /** How long a player who dropped stays listed in a channel's presence, waiting for a reconnect. */
+    PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
   })
   .refine((c) => c.SNAPSHOT_RATE <= c.TICK_RATE, {
     message: 'must not exceed TICK_RATE',
@@ -52,7 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => {
     const name = i.path.join('.') || '(environment)';
-    return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`;
+    const value = env[name] ?? '';
+    const shown = SECRET_VARIABLES.has(name) ? `(hidden, ${value.length} characters)` : JSON.stringify(value);
+    return `  ${name}=${shown}: ${i.message}`;
   });
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }

@@ -11,7 +11,7 @@ describe('mining and construction', () => {
     const join = accepted(await builder.join('mine-1'));
     const watcher = client('websocket', { name: 'Watcher' });
     accepted(await watcher.join('mine-1'));
-    const secondTab = client('websocket', { token: join.token });
+    const secondTab = client('websocket', { token: builder.profileToken });
     await eventually(() => secondTab.profile(), 'second tab connected');
 
     const rich = await builder.mineUntil(25);

@@ -125,7 +125,7 @@ describe.each<TransportName>(['websocket', 'polling'])('gameplay over %s', (tran
     }, 'inputs applied');
     a.socket.io.engine.close();
     await eventually(() => !a.socket.connected, 'disconnect');
-    const again = client({ name: 'Alice', token: first.token });
+    const again = client({ name: 'Alice', token: a.profileToken });
     const second = accepted(await again.join('alpha'));
     expect(second.playerId).toBe(first.playerId);
     expect(second.handle).toBe(first.handle);

@@ -4,6 +4,7 @@ import { LEAVE_BEACON_PATH, leaveBeaconSchema } from '@perihelion/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { registerSessionRoute, type SessionRouteOptions } from './session/session-route.js';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -11,9 +12,13 @@ export interface HttpAppOptions {
   metrics: Registry;
   health: () => Record<string, unknown>;
   leave: (token: string) => boolean;
+  /** POST /api/session: profiles and signed access tokens. */
+  session: Omit<SessionRouteOptions, 'logger'>;
 }
 
-/** HTTP side of the single port: health, metrics, the unload beacon and the built client. */
+/**
+ * HTTP side of the single port: health, metrics, sessions, the unload beacon and the built client.
+ */
 export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
@@ -32,6 +37,8 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     reply.header('content-type', opts.metrics.contentType);
     return opts.metrics.metrics();
   });
+
+  await registerSessionRoute(app, { ...opts.session, logger: opts.logger });
 
   // sendBeacon posts text/plain; accept JSON in either content type.
   app.post(LEAVE_BEACON_PATH, async (req, reply) => {

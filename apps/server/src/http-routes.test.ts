@@ -49,7 +49,7 @@ describe('HTTP routes', () => {
       expect((await left).id).toBe(res.playerId);
       await eventually(() => !leaver.socket.connected, 'leaver disconnected');
       // The session is over: the same profile comes back, but as a new ship, not the old one.
-      const again = new RawClient(server.url, 'websocket', { token: res.token });
+      const again = new RawClient(server.url, 'websocket', { token: leaver.profileToken });
       clients.push(again);
       const second = await again.join('alpha');
       if (!second.ok) throw new Error('join refused');

@@ -26,7 +26,7 @@ describe('notifications for an offline player', () => {
         .where(eq(structures.id, res.structure.id));
       return row?.state === 'active';
     }, 'construction completed while offline');
-    return { token: join.token, playerId: join.playerId, structureId: res.structure.id };
+    return { token: owner.profileToken, playerId: join.playerId, structureId: res.structure.id };
   }
 
   it.each(['websocket', 'polling'] as const)(

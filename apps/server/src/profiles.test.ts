@@ -11,28 +11,30 @@ describe('player profiles', () => {
     async (transport) => {
       const first = client(transport, { name: 'Vega' });
       const join = accepted(await first.join('alpha'));
-      expect(join.token.length).toBeGreaterThanOrEqual(32);
+      expect(first.profileToken.length).toBeGreaterThanOrEqual(32);
       const profile = await eventually(() => first.profile(), 'profile');
       expect(profile).toEqual({ id: join.playerId, name: 'Vega', ore: 0, credits: expect.any(Number) });
       first.close();
 
-      const back = client(transport, { token: join.token });
+      const back = client(transport, { token: first.profileToken });
       const again = accepted(await back.join('alpha'));
       expect(again.playerId).toBe(join.playerId);
       expect(again.name).toBe('Vega');
-      expect(again.token).toBe(join.token);
+      expect(back.profileToken).toBe(first.profileToken);
       expect(await eventually(() => back.profile(), 'profile again')).toEqual(profile);
     },
   );
 
-  it('the token comes with the connection, before any join: a tab that never joins keeps its profile', async () => {
+  it('who the session says the player is comes with the connection, before any join', async () => {
     const idle = client('polling', { name: 'Idle' });
     const identity = await eventually(
-      () => idle.last<{ playerId: string; token: string }>('identity'),
+      () => idle.last<{ playerId: string; name: string; role: string }>('identity'),
       'identity on connect',
     );
+    const session = await idle.session;
+    expect(identity).toEqual({ playerId: session?.playerId, name: 'Idle', role: 'player' });
     idle.close();
-    const back = client('websocket', { token: identity.token });
+    const back = client('websocket', { token: idle.profileToken });
     const again = await eventually(
       () => back.last<{ playerId: string; name: string }>('identity'),
       'identity',
@@ -41,9 +43,10 @@ describe('player profiles', () => {
     expect(again.name).toBe('Idle');
   });
 
-  it('a name in the handshake renames the stored profile', async () => {
-    const join = accepted(await client('websocket', { name: 'Old' }).join('alpha'));
-    const renamed = client('websocket', { token: join.token, name: 'New' });
+  it('a name in the session request renames the stored profile', async () => {
+    const old = client('websocket', { name: 'Old' });
+    accepted(await old.join('alpha'));
+    const renamed = client('websocket', { token: old.profileToken, name: 'New' });
     expect(accepted(await renamed.join('alpha')).name).toBe('New');
     const p = await eventually(() => renamed.profile(), 'profile');
     expect(p.name).toBe('New');
@@ -51,15 +54,16 @@ describe('player profiles', () => {
 
   it('an unknown token gets a new guest profile and a new token, never someone else', async () => {
     const known = accepted(await client().join('alpha'));
-    const stranger = accepted(await client('websocket', { token: 'made-up-token' }).join('alpha'));
-    expect(stranger.playerId).not.toBe(known.playerId);
-    expect(stranger.token).not.toBe('made-up-token');
+    const stranger = client('websocket', { token: 'made-up-token' });
+    const res = accepted(await stranger.join('alpha'));
+    expect(res.playerId).not.toBe(known.playerId);
+    expect(stranger.profileToken).not.toBe('made-up-token');
   });
 
   it('two tabs with one token are one player: the newer tab takes the ship, both stay connected', async () => {
     const tab1 = client('websocket', { name: 'Twin' });
     const j1 = accepted(await tab1.join('alpha'));
-    const tab2 = client('polling', { token: j1.token });
+    const tab2 = client('polling', { token: tab1.profileToken });
     const j2 = accepted(await tab2.join('alpha'));
     expect(j2.playerId).toBe(j1.playerId);
     // One player, one ship: the same ship changes hands.

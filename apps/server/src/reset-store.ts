@@ -3,11 +3,14 @@ import { resolve } from 'node:path';
 import { lockDataDir, redact } from '@perihelion/db';
 import pg from 'pg';
 import { loadConfig } from './config.js';
+import { authSecretFile } from './session/auth-secret.js';
 
 /**
  * `pnpm db:reset -- --yes`: wipes the store the server would use with the same environment, so
  * the universe starts empty (every profile, structure, timer and notification is gone). PGlite:
- * deletes DATA_DIR. PostgreSQL: drops the schema's tables; the next start migrates again.
+ * deletes DATA_DIR. PostgreSQL: drops the schema's tables; the next start migrates again. A
+ * generated session secret goes too, so access tokens of the deleted players stop working (their
+ * clients get new guest sessions) instead of naming players the store no longer has.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
       unlock();
     }
   }
+  const secretFile = config.AUTH_SECRET ? null : authSecretFile(config);
+  if (secretFile && existsSync(secretFile)) rmSync(secretFile, { force: true });
   console.log(`reset: ${target} is empty; the next start creates a new universe`);
 }
 

@@ -65,7 +65,7 @@ describe.each(stores)('a build survives a hard kill of the server ($name)', (sto
 
       const second = await GameServer.start({ env: { ...config, NODE_ID: 'second' } });
       cleanups.push(() => second.stop());
-      const back = new UniverseClient(second.url, 'polling', { token: join.token });
+      const back = new UniverseClient(second.url, 'polling', { token: owner.profileToken });
       cleanups.push(async () => back.close());
       accepted(await back.join('restart'));
       const note = await eventually(() => back.inbox()[0], 'completion notification', 20_000);

@@ -2,13 +2,17 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from '@perihelion/db';
-import { attachRealtime, type Realtime } from '@perihelion/engine';
+import { attachRealtime, type Channels, type Realtime, SessionTokens } from '@perihelion/engine';
+import { PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { loadContent } from './content-choice.js';
 import { createHttpApp } from './http-app.js';
+import { createMessaging } from './messaging.js';
 import { createMetrics } from './metrics.js';
+import { publishApi } from './publish-api/publish-api.js';
+import { loadAuthSecret, secretFileIsShared } from './session/auth-secret.js';
 import { createUniverse } from './universe/universe.js';
 
 export interface RunningServer {
@@ -17,6 +21,9 @@ export interface RunningServer {
   app: FastifyInstance;
   realtime: Realtime;
   store: Store;
+  /** Signs and checks the session tokens (tests mint their own with it). */
+  tokens: SessionTokens;
+  channels: Channels;
   /** Graceful: tells clients, stops rooms, closes connections and the port. */
   close(): Promise<void>;
 }
@@ -30,6 +37,7 @@ function randomPilotName(): string {
 /** Wires the game server together and starts listening. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const content = loadContent(config.CONTENT);
+  const tokens = await sessionTokens(config, logger);
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR === ':memory:' ? undefined : resolve(config.DATA_DIR),
@@ -42,6 +50,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     nodeId: config.NODE_ID ?? `${hostname()}-${process.pid}`,
     newName: randomPilotName,
   });
+  const messaging = createMessaging(config, store.db, logger);
   let realtime: Realtime | null = null;
   const counts = () => {
     let players = 0;
@@ -55,6 +64,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     metrics: metrics.registry,
     health: counts,
     leave: (token) => realtime?.gateway.leaveByToken(token) ?? false,
+    session: { identities: universe.identities, tokens, adminToken: config.ADMIN_TOKEN },
+  });
+  await app.register(publishApi, {
+    prefix: PUBLISH_API_PREFIX,
+    keys: { apiKey: config.API_KEY, adminToken: config.ADMIN_TOKEN },
+    channels: messaging.channels,
+    sendToPlayer: (playerId, message) => universe.notify(playerId, message),
   });
   realtime = attachRealtime({
     httpServer: app.server,
@@ -67,9 +83,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     resumeGraceMs: config.RESUME_GRACE_MS,
     pingIntervalMs: config.PING_INTERVAL_MS,
     pingTimeoutMs: config.PING_TIMEOUT_MS,
-    hooks: universe.hooks,
+    authenticator: tokens,
+    hooks: messaging.withHooks(universe.hooks),
     stats: metrics.roomStats,
   });
+  messaging.attach(realtime);
   await universe.start(realtime.gateway);
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
@@ -83,7 +101,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     app,
     realtime: rt,
     store,
+    tokens,
+    channels: messaging.channels,
     async close() {
+      messaging.close();
       rt.gateway.shutdown();
       rt.rooms.stopAll();
       rt.sessions.clear();
@@ -94,4 +115,32 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await store.close();
     },
   };
+}
+
+/** The session token signer, with its secret from the configuration or the secret file. */
+async function sessionTokens(config: Config, logger: Logger): Promise<SessionTokens> {
+  const { secret, source } = await loadAuthSecret(config);
+  switch (source.kind) {
+    case 'config':
+      logger.info('session tokens signed with AUTH_SECRET');
+      break;
+    case 'file':
+      logger.info(
+        { file: source.file },
+        source.created ? 'generated a session signing secret' : 'session signing secret loaded',
+      );
+      if (await secretFileIsShared(source.file)) {
+        logger.warn(
+          { file: source.file },
+          'the session secret file is readable by other users; chmod 600 it',
+        );
+      }
+      break;
+    case 'memory':
+      logger.info(
+        'session signing secret generated in memory (DATA_DIR=:memory:): sessions end with this process',
+      );
+      break;
+  }
+  return new SessionTokens({ secret, ttlSeconds: config.SESSION_TTL_S });
 }

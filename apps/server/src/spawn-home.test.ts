@@ -17,14 +17,14 @@ describe('coming back to a sector', () => {
 
   it('a player whose ship is gone spawns near their station core', async () => {
     const first = client('websocket', { name: 'Homer' });
-    const join = accepted(await first.join('home'));
+    accepted(await first.join('home'));
     const built = (await first.build('station-core', 1500, -1200)) as BuildResult;
     if (!built.ok) throw new Error(built.error.message);
     await eventually(() => first.structures().get(built.structure.id)?.state === 'active', 'core active');
     first.close();
     await eventually(() => !first.socket.connected, 'gone');
 
-    const back = client('polling', { token: join.token });
+    const back = client('polling', { token: first.profileToken });
     const again = accepted(await back.join('home'));
     const core = built.structure;
     // The content's spawnNear band (120–220 units from the core); the centre is ~1900 away.

@@ -1,4 +1,7 @@
-import type { EntityState, ErrorPayload, InboxMessage, RosterEntry } from '@perihelion/protocol';
+import type { EntityState, ErrorPayload, InboxMessage, Role, RosterEntry } from '@perihelion/protocol';
+import type { ChatClient } from './chat/chat-client.js';
+import type { ClientLink } from './client-link.js';
+import type { SessionAuth } from './session-auth.js';
 
 /**
  * Public contract of the browser/Node SDK. Game-agnostic: the game plugs in its own step function
@@ -45,12 +48,20 @@ export interface GameClientOptions {
   /** Server origin, e.g. "http://127.0.0.1:3000"; empty string = the page's own origin. */
   url: string;
   sector: string;
+  /** Display name; it also renames a returning player's profile. */
   name?: string;
   /**
    * The player's profile token from an earlier visit (see the 'identity' event): the server
    * resumes that profile. Without one the server creates a guest profile.
    */
   token?: string;
+  /** The server's ADMIN_TOKEN: the session gets the admin role. */
+  adminToken?: string;
+  /**
+   * A session to share (e.g. with other clients of the same player); by default the client makes
+   * its own from url, token, name and adminToken (and closes it on close()).
+   */
+  session?: SessionAuth;
   /**
    * Remembers the highest notification sequence shown per player across page loads, so a
    * notification shown just before a reload is not shown again. Default: in memory only.
@@ -81,8 +92,11 @@ export type RenderEntity = EntityState;
 
 export interface GameClientEvents {
   status: (status: ConnectionStatus) => void;
-  /** Who the server says we are, on every connection: keep `token` to come back as the same player. */
-  identity: (info: { playerId: string; name: string; token: string }) => void;
+  /**
+   * Who the server's session says we are, on every connection: keep `token` (the profile token)
+   * to come back as the same player.
+   */
+  identity: (info: { playerId: string; name: string; role: Role; token: string }) => void;
   /** A durable notification, each sequence number once, in order; acknowledged after listeners run. */
   notification: (message: InboxMessage) => void;
   /** Any other reliable event from the server (game-specific; validate it before use). */
@@ -100,6 +114,10 @@ export interface GameClientEvents {
 }
 
 export interface GameClientApi {
+  /** Channels (chat, direct messages, announcements) as typed subscriptions on the same connection. */
+  readonly chat: ChatClient;
+  /** The one connection to the server, which other namespaces (e.g. chat) share. */
+  readonly link: ClientLink;
   readonly status: ConnectionStatus;
   readonly transport: TransportName | null;
   readonly playerId: string | null;
@@ -116,7 +134,7 @@ export interface GameClientApi {
   readonly roster: ReadonlyMap<string, RosterEntry>;
   readonly tickRate: number;
 
-  /** The profile token the server issued (null before the first join). */
+  /** The player's profile token (null until the first session of a first visit). */
   readonly token: string | null;
   /** Estimated server wall clock (ms since the epoch), for durable timestamps such as build times. */
   serverNow(): number;

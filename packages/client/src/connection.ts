@@ -2,23 +2,25 @@ import {
   type ClientToServerEvents,
   type ErrorPayload,
   errorPayloadSchema,
+  GAME_NAMESPACE,
+  type IdentityMessage,
   type InboxMessage,
   type InputMessage,
   type JoinAccepted,
   joinRequestSchema,
   joinResultSchema,
-  PROTOCOL_VERSION,
   type RosterEntry,
   type ServerToClientEvents,
   serverEventSchemas,
 } from '@perihelion/protocol';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { ConnectionStatus, GameClientEvents, GameClientOptions, TransportName } from './api.js';
+import type { ClientLink } from './client-link.js';
 import type { Emitter } from './emitter.js';
 import { Pinger } from './pinger.js';
 import { isPermanentHandshakeRefusal, isPermanentJoinRefusal } from './refusals.js';
 import { RetryTimer } from './retry-timer.js';
-import { buildSocketOptions, namespaceUrl } from './socket-options.js';
+import { buildManagerOptions } from './socket-options.js';
 import { TransportWatch } from './transport-watch.js';
 
 type GameSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -33,8 +35,8 @@ export interface ConnectionSink {
   snapshot(data: unknown): void;
   playerJoined(entry: RosterEntry): void;
   playerLeft(id: string): void;
-  /** Who the server says this connection is (first message of every connection). */
-  identity(identity: { playerId: string; name: string; token: string }): void;
+  /** Who the server's session says this connection is (first message of every connection). */
+  identity(identity: IdentityMessage): void;
   /** A durable notification (possibly one already shown: the sink de-duplicates). */
   inbox(message: InboxMessage): void;
 }
@@ -60,7 +62,6 @@ export class Connection {
   /** Bumped on every connect and disconnect so a late ack from an older connection is ignored. */
   private epoch = 0;
   private everJoined = false;
-  private token: string | null;
   /** Another connection of this player flies the avatar; we stay connected but do not join. */
   private standby = false;
   private _leaveToken: string | null = null;
@@ -75,12 +76,12 @@ export class Connection {
 
   constructor(
     private readonly options: GameClientOptions,
+    private readonly link: ClientLink,
     private readonly sink: ConnectionSink,
     private readonly events: Emitter<GameClientEvents>,
   ) {
-    this.token = options.token ?? null;
     this.pinger = new Pinger(() => (this.joined ? this.socket : null));
-    const defaults = buildSocketOptions(options.transport ?? 'auto', undefined, options.socketOptions);
+    const defaults = buildManagerOptions(options.transport ?? 'auto', options.socketOptions);
     this.retry = new RetryTimer(defaults.reconnectionDelay ?? 500, defaults.reconnectionDelayMax ?? 3000);
   }
 
@@ -104,10 +105,6 @@ export class Connection {
 
   get leaveToken(): string | null {
     return this._leaveToken;
-  }
-
-  get profileToken(): string | null {
-    return this.token;
   }
 
   /** Tells the server the player has seen its notifications up to `upTo`. */
@@ -162,17 +159,25 @@ export class Connection {
     return true;
   }
 
+  /**
+   * The session could not be had at all (the server refused the session request for good, e.g. a
+   * bad name): stop, with that reason.
+   */
+  refuse(error: ErrorPayload): void {
+    if (this.status === 'closed' || this.status === 'failed') return;
+    this.fail(error);
+  }
+
+  /** A passing problem worth showing (e.g. the session request failed and is being retried). */
+  report(error: ErrorPayload): void {
+    if (this.status === 'closed' || this.status === 'failed') return;
+    this.setError(error);
+  }
+
   private createSocket(): GameSocket {
-    // An auth *function* is evaluated on every (re)connect, so a reconnect carries the profile
-    // token the server issued and comes back as the same player (and, within the grace, ship).
-    const auth = (cb: (data: object) => void) =>
-      cb({
-        protocol: PROTOCOL_VERSION,
-        ...(this.options.name !== undefined ? { name: this.options.name } : {}),
-        ...(this.token !== null ? { token: this.token } : {}),
-      });
-    const opts = buildSocketOptions(this.options.transport ?? 'auto', auth, this.options.socketOptions);
-    const socket: GameSocket = io(namespaceUrl(this.options.url), opts);
+    // The link's handshake presents the session's access token on every (re)connect, so a
+    // reconnect comes back as the same player (and, within the grace, ship).
+    const socket: GameSocket = this.link.socket<ServerToClientEvents, ClientToServerEvents>(GAME_NAMESPACE);
     socket.on('connect', () => this.onConnect(socket));
     socket.on('connect_error', (err) => this.onConnectError(socket, err));
     socket.on('disconnect', (reason) => this.onDisconnect(reason));
@@ -195,7 +200,6 @@ export class Connection {
     socket.on('identity', (raw: unknown) => {
       const identity = serverEventSchemas.identity.safeParse(raw);
       if (!identity.success) return;
-      this.token = identity.data.token;
       this.sink.identity(identity.data);
     });
     socket.onAny((event: string, payload: unknown) => {
@@ -249,7 +253,6 @@ export class Connection {
       }
       return;
     }
-    this.token = res.token;
     this._leaveToken = res.leaveToken;
     this.retry.succeeded();
     this._joined = true;
@@ -279,6 +282,7 @@ export class Connection {
   }
 
   private onConnectError(socket: GameSocket, err: Error & { data?: unknown }): void {
+    if (this.status === 'closed' || this.status === 'failed') return;
     const payload = errorPayloadSchema.safeParse(err.data);
     if (payload.success && isPermanentHandshakeRefusal(payload.data.code)) {
       this.fail(payload.data);
@@ -298,7 +302,7 @@ export class Connection {
     if (this.status === 'closed' || this.status === 'failed') return;
     this.setStatus('reconnecting');
     // Socket.IO reconnects by itself after a network loss, but not when the server closed us
-    // (e.g. it is restarting): then we come back ourselves, with the profile token.
+    // (e.g. it is restarting, or the session expired): then we come back ourselves.
     if (reason === 'io server disconnect') this.retryLater();
   }
 

@@ -1,5 +1,8 @@
 import {
   asBytes,
+  CHAT_NAMESPACE,
+  type ChatClientToServerEvents,
+  type ChatServerToClientEvents,
   type ErrorPayload,
   type JoinAccepted,
   LEAVE_BEACON_PATH,
@@ -14,6 +17,8 @@ import type {
   TransportName,
 } from './api.js';
 import { BaselineStore } from './baseline-store.js';
+import { ChatClient } from './chat/chat-client.js';
+import { ClientLink } from './client-link.js';
 import { Connection, type ConnectionSink } from './connection.js';
 import { Emitter } from './emitter.js';
 import { FixedStepper } from './fixed-stepper.js';
@@ -21,13 +26,16 @@ import { InboxReader } from './inbox-reader.js';
 import { InterpolationBuffer } from './interpolation-buffer.js';
 import { Predictor } from './predictor.js';
 import { ServerClock } from './server-clock.js';
+import { SessionAuth } from './session-auth.js';
 
 /** Until a join says otherwise. */
 const DEFAULT_TICK_RATE = 30;
 
 /**
- * The game-agnostic SDK: one player in one sector. The Connection keeps the link alive (resuming
- * the same player after a drop); this class turns what flows over it into game state: one input
+ * The game-agnostic SDK: one player in one sector. SessionAuth holds the player's signed session
+ * (refreshed before it expires), the ClientLink is the one connection every namespace shares, the
+ * Connection keeps the game namespace alive on it (resuming the same player after a drop); this
+ * class turns what flows over it into game state: one input
  * per fixed step, prediction and reconciliation of the player's own entity, and a snapshot buffer
  * so everything else is drawn smoothly a little in the past.
  *
@@ -35,6 +43,13 @@ const DEFAULT_TICK_RATE = 30;
  * (requestAnimationFrame and Phaser frame times are); snapshot arrival is timed on it too.
  */
 export class GameClient implements GameClientApi {
+  /** The one connection to the server; other namespaces (e.g. chat) open sockets on it. */
+  readonly link: ClientLink;
+  /** The player's session (profile token, access token, refresh). */
+  readonly auth: SessionAuth;
+  /** Channels (chat, direct messages, announcements) on the same connection as the game. */
+  readonly chat: ChatClient;
+  private readonly ownsAuth: boolean;
   private readonly events = new Emitter<GameClientEvents>();
   private readonly connection: Connection;
   private readonly baselines = new BaselineStore();
@@ -73,11 +88,38 @@ export class GameClient implements GameClientApi {
       },
       inbox: (message) => this.inbox.receive(message),
       identity: (identity) => {
-        this.events.emit('identity', identity);
+        this.events.emit('identity', { ...identity, token: this.auth.profileToken ?? '' });
         this.inbox.setPlayer(identity.playerId);
       },
     };
-    this.connection = new Connection(options, sink, this.events);
+    this.ownsAuth = options.session === undefined;
+    this.auth =
+      options.session ??
+      new SessionAuth({
+        url: options.url,
+        ...(options.token !== undefined ? { profileToken: options.token } : {}),
+        ...(options.name !== undefined ? { name: options.name } : {}),
+        ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+      });
+    this.link = new ClientLink({
+      url: options.url,
+      auth: this.auth,
+      ...(options.transport !== undefined ? { transport: options.transport } : {}),
+      ...(options.socketOptions !== undefined ? { socketOptions: options.socketOptions } : {}),
+    });
+    this.connection = new Connection(options, this.link, sink, this.events);
+    this.chat = new ChatClient(
+      this.link.socket<ChatServerToClientEvents, ChatClientToServerEvents>(CHAT_NAMESPACE),
+      {
+        self: () => this.auth.session?.playerId ?? this._playerId,
+      },
+    );
+    // A session that cannot be had at all (e.g. the server refuses the name) ends the attempts;
+    // a passing failure (the store is down) is reported while SessionAuth retries.
+    this.auth.on('error', (error, permanent) => {
+      if (permanent) this.connection.refuse(error);
+      else this.connection.report(error);
+    });
     this.inbox = new InboxReader(
       options.inboxCursor,
       (message) => this.events.emit('notification', message),
@@ -116,7 +158,7 @@ export class GameClient implements GameClientApi {
     return this._tickRate;
   }
   get token(): string | null {
-    return this.connection.profileToken;
+    return this.auth.profileToken;
   }
 
   serverNow(): number {
@@ -152,10 +194,14 @@ export class GameClient implements GameClientApi {
 
   connect(): void {
     this.connection.connect();
+    this.chat.connect();
   }
 
   close(): void {
+    this.chat.close();
     this.connection.close();
+    this.link.close();
+    if (this.ownsAuth) this.auth.close();
   }
 
   closeOnUnload(): void {

@@ -10,7 +10,13 @@ const TRANSIENT_JOIN_REFUSALS: ReadonlySet<ErrorCode> = new Set([
   'RATE_LIMITED',
 ]);
 
-/** Whether a refused handshake (connect_error) ends the client's attempts for good. */
+/** Refused for the access token (missing, invalid, expired): a fresh session gets in. */
+const SESSION_REFUSALS: ReadonlySet<ErrorCode> = new Set(['UNAUTHENTICATED', 'SESSION_EXPIRED']);
+
+/**
+ * Whether a refused handshake (connect_error) ends the client's attempts for good. A session
+ * refusal (UNAUTHENTICATED, SESSION_EXPIRED) is passing: the client gets a new session and retries.
+ */
 export function isPermanentHandshakeRefusal(code: ErrorCode): boolean {
   return PERMANENT_HANDSHAKE_REFUSALS.has(code);
 }
@@ -21,4 +27,9 @@ export function isPermanentHandshakeRefusal(code: ErrorCode): boolean {
  */
 export function isPermanentJoinRefusal(code: ErrorCode): boolean {
   return !TRANSIENT_JOIN_REFUSALS.has(code);
+}
+
+/** Whether a refusal is about the access token, so a new session is the cure. */
+export function isSessionRefusal(code: ErrorCode): boolean {
+  return SESSION_REFUSALS.has(code);
 }

@@ -1,34 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { buildSocketOptions, namespaceUrl } from './socket-options.js';
+import { buildManagerOptions, serverOrigin } from './socket-options.js';
 
 describe('socket options', () => {
-  it('connects to the game namespace, relative when the url is empty', () => {
-    expect(namespaceUrl('http://127.0.0.1:3000')).toBe('http://127.0.0.1:3000/game');
-    expect(namespaceUrl('http://127.0.0.1:3000/')).toBe('http://127.0.0.1:3000/game');
-    expect(namespaceUrl('')).toBe('/game');
+  it('connects to the given origin, or the page’s own when the url is empty', () => {
+    expect(serverOrigin('http://127.0.0.1:3000')).toBe('http://127.0.0.1:3000');
+    expect(serverOrigin('http://127.0.0.1:3000/')).toBe('http://127.0.0.1:3000');
+    expect(serverOrigin('')).toBeUndefined();
   });
 
   it('maps the transport choice onto Socket.IO options', () => {
-    expect(buildSocketOptions('websocket', undefined, undefined)).toMatchObject({
-      transports: ['websocket'],
-    });
-    expect(buildSocketOptions('polling', undefined, undefined)).toMatchObject({
+    expect(buildManagerOptions('websocket', undefined)).toMatchObject({ transports: ['websocket'] });
+    expect(buildManagerOptions('polling', undefined)).toMatchObject({
       transports: ['polling'],
       upgrade: false,
     });
-    expect(buildSocketOptions('auto', undefined, undefined)).toMatchObject({
+    expect(buildManagerOptions('auto', undefined)).toMatchObject({
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
     });
   });
 
-  it('gives every client its own connection and lets the caller override anything', () => {
-    const opts = buildSocketOptions('auto', undefined, { reconnectionDelay: 50, transports: ['polling'] });
-    expect(opts).toMatchObject({
-      forceNew: true,
-      autoConnect: false,
-      reconnectionDelay: 50,
-      transports: ['polling'],
-    });
+  it('leaves connecting to the caller and lets it override anything', () => {
+    const opts = buildManagerOptions('auto', { reconnectionDelay: 50, transports: ['polling'] });
+    expect(opts).toMatchObject({ autoConnect: false, reconnectionDelay: 50, transports: ['polling'] });
   });
 });

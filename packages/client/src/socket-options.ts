@@ -1,15 +1,15 @@
-import { GAME_NAMESPACE } from '@perihelion/protocol';
-import type { ManagerOptions, SocketOptions } from 'socket.io-client';
+import type { ManagerOptions } from 'socket.io-client';
 import type { TransportChoice } from './api.js';
 
-export type ClientSocketOptions = Partial<ManagerOptions & SocketOptions>;
+export type ClientManagerOptions = Partial<ManagerOptions>;
 
-/** The game namespace on `url`; '' keeps it relative so the page's own origin is used. */
-export function namespaceUrl(url: string): string {
-  return `${url.replace(/\/+$/, '')}${GAME_NAMESPACE}`;
+/** The server origin for Socket.IO's Manager; undefined (the page's own origin) for ''. */
+export function serverOrigin(url: string): string | undefined {
+  const trimmed = url.replace(/\/+$/, '');
+  return trimmed === '' ? undefined : trimmed;
 }
 
-function transportOptions(choice: TransportChoice): ClientSocketOptions {
+function transportOptions(choice: TransportChoice): ClientManagerOptions {
   switch (choice) {
     case 'websocket':
       return { transports: ['websocket'] };
@@ -23,23 +23,20 @@ function transportOptions(choice: TransportChoice): ClientSocketOptions {
 }
 
 /**
- * Socket.IO options for one GameClient. `forceNew` gives every client its own connection (bots
- * in one process must not share one), `autoConnect: false` leaves the moment to connect(), and the
- * caller's `socketOptions` go last so tests can override anything.
+ * Options of a client's one Socket.IO Manager (its one connection, which every namespace shares).
+ * `autoConnect: false` leaves the moment to connect to each namespace socket, and the caller's
+ * `extra` goes last so tests can override anything.
  */
-export function buildSocketOptions(
+export function buildManagerOptions(
   transport: TransportChoice,
-  auth: SocketOptions['auth'],
   extra: Record<string, unknown> | undefined,
-): ClientSocketOptions {
+): ClientManagerOptions {
   return {
-    forceNew: true,
     autoConnect: false,
     reconnection: true,
     reconnectionDelay: 500,
     reconnectionDelayMax: 3000,
     ...transportOptions(transport),
-    auth,
-    ...(extra as ClientSocketOptions | undefined),
+    ...(extra as ClientManagerOptions | undefined),
   };
 }

@@ -1,18 +1,15 @@
 import {
   type ClientToServerEvents,
   clientEventSchemas,
-  type ErrorPayload,
-  handshakeSchema,
-  PROTOCOL_VERSION,
   protocolError,
   type ServerToClientEvents,
 } from '@perihelion/protocol';
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
 import type { z } from 'zod';
+import type { SocketAuth } from './auth/socket-auth.js';
 import { ConnectionContext, type GameSocket } from './connection-context.js';
 import type { GatewayHooks, PlayerConnection } from './gateway-hooks.js';
-import type { Identity } from './identity.js';
 import { randomId } from './ids.js';
 import { DEFAULT_GUARD_LIMITS, type GuardLimits, InboundGuard } from './inbound-guard.js';
 import type { RoomRegistry } from './room-registry.js';
@@ -26,23 +23,17 @@ export interface GameGatewayOptions {
   sessions: SessionRegistry;
   logger: Logger;
   hooks: GatewayHooks;
+  /** Admits connections by their access token and keeps each one's session from expiring unnoticed. */
+  auth: SocketAuth;
   guardLimits?: GuardLimits;
 }
 
 type Ack = ((...args: unknown[]) => void) | null;
 type BuiltinEvent = keyof typeof clientEventSchemas;
 
-class HandshakeError extends Error {
-  readonly data: ErrorPayload;
-  constructor(payload: ErrorPayload) {
-    super(payload.message);
-    this.data = payload;
-  }
-}
-
 /**
- * The real-time game endpoint: admits connections (protocol version, identity from the game's
- * identity provider), validates every message through an InboundGuard, routes joins, inputs and
+ * The real-time game endpoint: admits connections (protocol version and a valid access token,
+ * through SocketAuth), validates every message through an InboundGuard, routes joins, inputs and
  * pings to rooms and the game's own commands to its handlers. A player may have several
  * connections (tabs); one of them pilots the player's avatar, the others are displaced.
  */
@@ -54,6 +45,8 @@ export class GameGateway {
   private readonly contexts = new Map<string, ConnectionContext>();
   private readonly byLeaveToken = new Map<string, ConnectionContext>();
   private readonly presence: SectorPresence;
+  /** The sector last reported to the sectorChanged hook, per player. */
+  private readonly reportedSector = new Map<string, string>();
 
   constructor(private readonly opts: GameGatewayOptions) {
     this.nsp = opts.namespace;
@@ -70,22 +63,7 @@ export class GameGateway {
       contextOf: (id) => this.contexts.get(id),
       runHook: (name, run) => this.runHook(name, run),
     });
-    this.nsp.use((socket, next) => {
-      this.admit(socket).then(
-        () => next(),
-        (err: unknown) => {
-          if (err instanceof HandshakeError) {
-            this.log.info({ code: err.data.code }, 'connection refused: %s', err.message);
-            next(err);
-          } else {
-            this.log.error({ err }, 'handshake failed');
-            next(
-              new HandshakeError(protocolError('UNAVAILABLE', 'the server cannot admit players right now')),
-            );
-          }
-        },
-      );
-    });
+    this.nsp.use(opts.auth.middleware);
     this.nsp.on('connection', (socket) => this.onConnection(socket));
   }
 
@@ -96,7 +74,24 @@ export class GameGateway {
     this.presence.leave(ctx, false);
     ctx.session.saved = null;
     ctx.socket.disconnect(true);
+    this.reportSector(ctx.playerId);
     return true;
+  }
+
+  /**
+   * The sector of a player's avatar: where a connection of it pilots the ship, else where its
+   * dropped ship waits for a reconnect (the resume grace); null when it has none on this node.
+   */
+  sectorOf(playerId: string): string | null {
+    const session = this.opts.sessions.get(playerId);
+    if (!session) return null;
+    const pilot = session.pilot ? this.contexts.get(session.pilot) : undefined;
+    return pilot?.presence?.sector ?? session.saved?.sector ?? null;
+  }
+
+  /** A player's session ended on this node (SessionRegistry's onForget): its sector is gone. */
+  sessionForgotten(playerId: string): void {
+    this.reportSector(playerId);
   }
 
   /** Tells everyone the server is going away and closes their connections. */
@@ -133,33 +128,9 @@ export class GameGateway {
       this.contexts.get(id)?.send(event, payload);
   }
 
-  private async admit(socket: GameSocket): Promise<void> {
-    const parsed = handshakeSchema.safeParse(socket.handshake.auth);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new HandshakeError(
-        protocolError(
-          'BAD_HANDSHAKE',
-          `bad handshake: ${issue?.path.join('.') || 'auth'}: ${issue?.message}`,
-        ),
-      );
-    }
-    const auth = parsed.data;
-    if (auth.protocol !== PROTOCOL_VERSION) {
-      throw new HandshakeError(
-        protocolError(
-          'PROTOCOL_MISMATCH',
-          `client speaks protocol ${auth.protocol} but this server speaks ${PROTOCOL_VERSION}; reload the page`,
-        ),
-      );
-    }
-    const identity: Identity = await this.hooks.identity.identify({ token: auth.token, name: auth.name });
-    socket.data.identity = identity;
-  }
-
   private onConnection(socket: GameSocket): void {
-    const identity = socket.data.identity as Identity;
-    const session = this.opts.sessions.attach(identity.playerId, identity.name, socket.id);
+    const principal = this.opts.auth.track(socket);
+    const session = this.opts.sessions.attach(principal.playerId, principal.name, socket.id);
     const log = this.log.child({ player: session.playerId, conn: socket.id });
     const link = new SocketLink(socket, (s) => {
       log.warn('reliable queue overflow: disconnecting a connection that cannot keep up');
@@ -168,9 +139,8 @@ export class GameGateway {
     const ctx = new ConnectionContext(socket, session, link, log, randomId('l', 18));
     this.contexts.set(socket.id, ctx);
     this.byLeaveToken.set(ctx.leaveToken, ctx);
-    // First thing the client hears: who it is (before any join, so even a tab that never joins,
-    // or whose join is refused, keeps its profile token).
-    socket.emit('identity', { playerId: identity.playerId, name: identity.name, token: identity.token });
+    // First thing the client hears: who its session says it is (before any join).
+    socket.emit('identity', { playerId: principal.playerId, name: principal.name, role: principal.role });
     const guard = new InboundGuard(this.schemas, this.opts.guardLimits ?? DEFAULT_GUARD_LIMITS);
     log.debug({ transport: socket.conn.transport.name }, 'connected');
 
@@ -203,6 +173,7 @@ export class GameGateway {
       this.byLeaveToken.delete(ctx.leaveToken);
       this.opts.sessions.detach(session, socket.id);
       this.runHook('disconnected', () => this.hooks.disconnected?.(ctx));
+      this.reportSector(session.playerId);
     });
     this.runHook('connected', () => this.hooks.connected?.(ctx));
   }
@@ -215,6 +186,8 @@ export class GameGateway {
     switch (event as BuiltinEvent) {
       case 'join':
         this.presence.join(ctx, (data as { sector: string }).sector, ack);
+        // A join also displaces (or moves) the player's ship: report where it is now.
+        this.reportSector(ctx.playerId);
         return;
       case 'i': {
         const [seq, buttons, snapshotAck] = data as [number, number, number];
@@ -229,11 +202,33 @@ export class GameGateway {
       case 'leave':
         this.presence.leave(ctx, false);
         ctx.session.saved = null;
+        this.reportSector(ctx.playerId);
         return;
       case 'inbox:ack':
         this.runHook('acknowledged', () => this.hooks.acknowledged?.(ctx, (data as { upTo: number }).upTo));
         return;
+      case 'session:renew':
+        this.opts.auth.renew(ctx.socket, (data as { accessToken: string }).accessToken).then(
+          (res) => {
+            if (!res.ok) ctx.log.info({ code: res.error.code }, 'session renewal refused');
+            ack?.(res);
+          },
+          (err: unknown) => {
+            ctx.log.error({ err }, 'session renewal failed');
+            ack?.({ ok: false, error: protocolError('INTERNAL', 'the server could not renew the session') });
+          },
+        );
+        return;
     }
+  }
+
+  private reportSector(playerId: string): void {
+    if (!this.hooks.sectorChanged) return;
+    const now = this.sectorOf(playerId);
+    if (now === (this.reportedSector.get(playerId) ?? null)) return;
+    if (now === null) this.reportedSector.delete(playerId);
+    else this.reportedSector.set(playerId, now);
+    this.runHook('sectorChanged', () => this.hooks.sectorChanged?.(playerId, now));
   }
 
   private runCommand(ctx: ConnectionContext, event: string, data: unknown, ack: Ack): void {

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { IdentityProvider } from './identity.js';
 
 /** One live connection of a player, as the game's services see it. */
 export interface PlayerConnection {
@@ -28,11 +27,10 @@ export function command<T>(spec: CommandSpec<T>): CommandSpec<T> {
 }
 
 /**
- * How a game extends the gateway: who connections are, its own requests, and hooks around the
- * connection's life. Every hook is optional except identity.
+ * How a game extends the gateway: its own requests and hooks around the connection's life. Who a
+ * connection is comes from its session (the Authenticator), not from a hook. Every hook is optional.
  */
 export interface GatewayHooks {
-  identity: IdentityProvider;
   // biome-ignore lint/suspicious/noExplicitAny: each command has its own payload type, checked by its schema
   commands?: Record<string, CommandSpec<any>>;
   /** A connection was admitted (before any join): e.g. deliver the player's inbox. */
@@ -42,6 +40,11 @@ export interface GatewayHooks {
   joined?(conn: PlayerConnection, sector: string): void;
   /** The client has shown the player's notifications up to `upTo` (its inbox acknowledgement). */
   acknowledged?(conn: PlayerConnection, upTo: number): void;
+  /**
+   * The sector of a player's avatar changed (GameGateway.sectorOf): it joined one, moved, left, or
+   * its saved ship's resume grace ran out (null). Not called for a reconnect that resumes in place.
+   */
+  sectorChanged?(playerId: string, sector: string | null): void;
   /** Where a player's avatar appears when it has no saved state (null: the game's default). */
   spawnNear?(playerId: string, sector: string): { x: number; y: number } | null;
 }

@@ -1,22 +1,23 @@
 import { randomId } from './ids.js';
 
-/** Who a connection is, as decided by the server (never by the client). */
+/** A player's profile as the server decided it (never the client). */
 export interface Identity {
   playerId: string;
   name: string;
-  /** The token the client keeps and presents next time (new for a new profile). */
+  /** The long-lived profile token the client keeps and presents next time (new for a new profile). */
   token: string;
 }
 
 /**
- * Decides who a connection is from what its handshake presents. A known token is that player; no
- * token, or one the store does not know, is a new guest. May reject by throwing an IdentityRefusal.
+ * Decides whose profile a session request is for, from the profile token it presents. A known
+ * token is that player; no token, or one the store does not know, is a new guest. The session
+ * endpoint asks this, then signs a short-lived access token for the player it names.
  */
 export interface IdentityProvider {
   identify(claim: { token?: string | undefined; name?: string | undefined }): Promise<Identity>;
 }
 
-/** In memory: every connection without a known token is a new guest (tests, bots, no store). */
+/** In memory: every request without a known token is a new guest (tests, bots, no store). */
 export class EphemeralIdentities implements IdentityProvider {
   private readonly byToken = new Map<string, Identity>();
   constructor(private readonly newName: () => string) {}

@@ -7,6 +7,8 @@ import {
 } from '@perihelion/protocol';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import type { Authenticator } from './auth/principal.js';
+import { SocketAuth } from './auth/socket-auth.js';
 import { GameGateway } from './game-gateway.js';
 import type { GatewayHooks } from './gateway-hooks.js';
 import type { GuardLimits } from './inbound-guard.js';
@@ -28,14 +30,21 @@ export interface RealtimeOptions {
   /** Heartbeat: a silent peer is dropped after pingIntervalMs + pingTimeoutMs. */
   pingIntervalMs: number;
   pingTimeoutMs: number;
-  /** Who connections are, the game's commands, and hooks around a connection's life. */
+  /** Checks the access token of every handshake (e.g. SessionTokens). */
+  authenticator: Authenticator;
+  /** Extra time a connection keeps after its token expired, for a renewal in flight. Default 1 s. */
+  sessionExpiryGraceMs?: number;
+  /** The game's commands and hooks around a connection's life. */
   hooks: GatewayHooks;
   guardLimits?: GuardLimits;
   stats?: RoomStats;
 }
 
 export interface Realtime {
+  /** The Socket.IO server: more namespaces (e.g. `/chat`) go on it, sharing its connections. */
   io: Server;
+  /** Session checks to apply to any other namespace: `auth.protect(io.of('/chat'))`. */
+  auth: SocketAuth;
   gateway: GameGateway;
   rooms: RoomRegistry;
   sessions: SessionRegistry;
@@ -44,7 +53,8 @@ export interface Realtime {
 
 /**
  * Socket.IO on the given HTTP server: WebSocket and HTTP long-polling on one port, with the
- * transport-level size cap and heartbeat, and the game namespace wired to rooms.
+ * transport-level size cap and heartbeat, and the game namespace wired to rooms. Every namespace
+ * shares the one connection a client opens (multiplexed), each admitting through `auth` itself.
  */
 export function attachRealtime(opts: RealtimeOptions): Realtime {
   const io = new Server(opts.httpServer, {
@@ -62,18 +72,25 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     createSimulation: opts.createSimulation,
     ...(opts.stats ? { stats: opts.stats } : {}),
   });
-  const sessions = new SessionRegistry(opts.resumeGraceMs);
-  const gateway = new GameGateway({
+  const auth = new SocketAuth({
+    authenticator: opts.authenticator,
+    logger: opts.logger,
+    ...(opts.sessionExpiryGraceMs !== undefined ? { expiryGraceMs: opts.sessionExpiryGraceMs } : {}),
+  });
+  const sessions = new SessionRegistry(opts.resumeGraceMs, (playerId) => gateway.sessionForgotten(playerId));
+  const gateway: GameGateway = new GameGateway({
     namespace: io.of(GAME_NAMESPACE) as unknown as GameGatewayNamespace,
     rooms,
     sessions,
     logger: opts.logger,
     hooks: opts.hooks,
+    auth,
     ...(opts.guardLimits ? { guardLimits: opts.guardLimits } : {}),
   });
 
   return {
     io,
+    auth,
     gateway,
     rooms,
     sessions,

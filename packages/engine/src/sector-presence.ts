@@ -8,7 +8,6 @@ import {
 import type { Namespace } from 'socket.io';
 import type { ConnectionContext } from './connection-context.js';
 import type { GatewayHooks } from './gateway-hooks.js';
-import type { Identity } from './identity.js';
 import type { RoomRegistry } from './room-registry.js';
 
 type Ack = ((...args: unknown[]) => void) | null;
@@ -69,7 +68,6 @@ export class SectorPresence {
     const entry = { id: session.playerId, name: session.name, handle: member.handle };
     socket.to(sectorRoomKey(sector)).emit('player:joined', entry);
     ctx.log.info({ sector, resumed: resume !== null }, 'joined sector');
-    const identity = socket.data.identity as Identity;
     reply({
       ok: true,
       playerId: session.playerId,
@@ -80,7 +78,6 @@ export class SectorPresence {
       snapshotRate: room.snapshotRate,
       lastInputSeq: member.lastAppliedSeq,
       own: [...own],
-      token: identity.token,
       serverTime: Date.now(),
       leaveToken: ctx.leaveToken,
       roster: room.roster(),

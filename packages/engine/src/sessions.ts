@@ -20,12 +20,16 @@ export interface PlayerSession {
 
 /**
  * Players with live connections, or recently dropped ones whose avatar waits `graceMs` for them to
- * come back. Who a connection is comes from the identity provider; this only tracks presence.
+ * come back. Who a connection is comes from its verified access token; this only tracks presence.
  */
 export class SessionRegistry {
   private readonly byPlayer = new Map<string, PlayerSession>();
 
-  constructor(private readonly graceMs: number) {}
+  constructor(
+    private readonly graceMs: number,
+    /** Called when a player's session is gone (its last connection left and the grace ran out). */
+    private readonly onForget?: (playerId: string) => void,
+  ) {}
 
   get(playerId: string): PlayerSession | undefined {
     return this.byPlayer.get(playerId);
@@ -60,6 +64,7 @@ export class SessionRegistry {
     session.expiry = null;
     if (this.byPlayer.get(session.playerId) === session && session.connections.size === 0) {
       this.byPlayer.delete(session.playerId);
+      this.onForget?.(session.playerId);
     }
   }
 

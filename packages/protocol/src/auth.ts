@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { playerNameSchema } from './names.js';
 import { MAX_TOKEN_LENGTH } from './limits.js';
+import { playerNameSchema } from './names.js';
 
 /*
  * Sessions. A browser (or bot) first asks the HTTP endpoint below for a session: it presents the

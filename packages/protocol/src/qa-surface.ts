@@ -47,6 +47,22 @@ export interface QaWorldEvent {
   text: string;
 }
 
+/** One chat message as the chat panel shows it. */
+export interface QaChatMessage {
+  /** Its offset in the channel (1, 2, 3 … without gaps, unless older ones are no longer kept). */
+  offset: number;
+  /** The sender's player id, or `system` for the server and the publish API. */
+  sender: string;
+  senderName: string;
+  text: string;
+}
+
+/** One player online in a channel (two tabs of one player are one entry). */
+export interface QaPresenceEntry {
+  id: string;
+  name: string;
+}
+
 export interface QaState {
   connected: boolean;
   transport: QaTransport | null;
@@ -64,6 +80,14 @@ export interface QaState {
   notifications: QaNotification[];
   /** The world event currently announced or running in this sector, if any. */
   worldEvent: QaWorldEvent | null;
+  /**
+   * Per subscribed channel (`global`, `announcements`, `sector:<id>`, `dm:<a>:<b>`, …): its
+   * messages as shown, oldest first, each offset once. Messages still being sent are not here
+   * until the server has stored them. Empty before the chat is connected.
+   */
+  chat: Record<string, QaChatMessage[]>;
+  /** Per subscribed channel: who is online in it now, sorted by name. */
+  presence: Record<string, QaPresenceEntry[]>;
 }
 
 export interface QaSurface {

@@ -5,6 +5,10 @@ import {
   GAME_NAMESPACE,
   type JoinResult,
   PROTOCOL_VERSION,
+  SESSION_PATH,
+  type SessionRenewResult,
+  type SessionResponse,
+  sessionResponseSchema,
   type WireEntity,
 } from '@perihelion/protocol';
 import pino from 'pino';
@@ -29,12 +33,58 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 
 export type TransportName = 'websocket' | 'polling';
 
+/** What a session request may present (see sessionRequestSchema). */
+export interface SessionClaim {
+  /** The profile token of an earlier session: the same player. */
+  token?: string | undefined;
+  name?: string | undefined;
+  adminToken?: string | undefined;
+}
+
+/** A non-2xx answer of POST /api/session, with the JSON error the server sent. */
+export class SessionRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`POST ${SESSION_PATH} answered ${status}: ${JSON.stringify(body)}`);
+  }
+}
+
+/** POST /api/session, as a client does before it connects. */
+export async function fetchSession(url: string, claim: SessionClaim = {}): Promise<SessionResponse> {
+  const body = {
+    ...(claim.token !== undefined ? { profileToken: claim.token } : {}),
+    ...(claim.name !== undefined ? { name: claim.name } : {}),
+    ...(claim.adminToken !== undefined ? { adminToken: claim.adminToken } : {}),
+  };
+  const res = await fetch(`${url}${SESSION_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json: unknown = await res.json();
+  if (!res.ok) throw new SessionRequestError(res.status, json);
+  return sessionResponseSchema.parse(json);
+}
+
+/**
+ * How a RawClient connects. `name`, `token` (a profile token) and `adminToken` go to the session
+ * request made first; `session: false` skips it (no access token). Every other key is put into
+ * the handshake as it is, over what the client would send (e.g. `protocol`, `accessToken`).
+ */
+export type RawClientAuth = SessionClaim & { session?: boolean } & Record<string, unknown>;
+
 /**
  * A bare Socket.IO client that speaks the protocol by hand: lets tests send exactly what a
- * hostile or buggy client would, and decode what the server really sends.
+ * hostile or buggy client would, and decode what the server really sends. Like a real client it
+ * first gets a session over HTTP, then presents its access token in the handshake.
  */
 export class RawClient {
   readonly socket: Socket;
+  /** The session this client connected with (null with `session: false`; rejects if refused). */
+  readonly session: Promise<SessionResponse | null>;
+  private sessionValue: SessionResponse | null = null;
   readonly snapshots: DecodedSnapshot[] = [];
   readonly errors: { code: string; message: string }[] = [];
   /** Every JSON event received, by name, in arrival order (snapshots excluded). */
@@ -42,13 +92,28 @@ export class RawClient {
   private readonly baselines = new Map<number, readonly WireEntity[]>();
   private seq = 0;
 
-  constructor(url: string, transport: TransportName, auth: Record<string, unknown> = {}) {
-    this.socket = io(`${url}${GAME_NAMESPACE}`, {
+  /** `namespace`: the game's by default; e.g. CHAT_NAMESPACE for a bare chat connection. */
+  constructor(url: string, transport: TransportName, auth: RawClientAuth = {}, namespace = GAME_NAMESPACE) {
+    const { name, token, adminToken, session, ...handshake } = auth;
+    this.session = session === false ? Promise.resolve(null) : fetchSession(url, { name, token, adminToken });
+    // Handled here so a test that never looks at a refused session gets no unhandled rejection.
+    this.session.then(
+      (s) => {
+        this.sessionValue = s;
+      },
+      () => {},
+    );
+    this.socket = io(`${url}${namespace}`, {
       transports: [transport],
       upgrade: false,
       reconnection: false,
       forceNew: true,
-      auth: { protocol: PROTOCOL_VERSION, ...auth },
+      // Evaluated on connect, after the session arrived; a refused session connects without a token.
+      auth: (cb) => {
+        const send = (s: SessionResponse | null) =>
+          cb({ protocol: PROTOCOL_VERSION, ...(s ? { accessToken: s.accessToken } : {}), ...handshake });
+        this.session.then(send, () => send(null));
+      },
     });
     this.socket.on('s', (data: ArrayBuffer | Uint8Array) => {
       const frame = decodeSnapshot(asBytes(data), (id) => this.baselines.get(id));
@@ -62,6 +127,28 @@ export class RawClient {
       list.push(payload);
       this.received.set(event, list);
     });
+  }
+
+  /** The profile token of this client's session (known once it has connected). */
+  get profileToken(): string {
+    if (!this.sessionValue) throw new Error('this client has no session (yet)');
+    return this.sessionValue.profileToken;
+  }
+
+  /** The access token this client connected with. */
+  get accessToken(): string {
+    if (!this.sessionValue) throw new Error('this client has no session (yet)');
+    return this.sessionValue.accessToken;
+  }
+
+  /** Hands the connection a refreshed access token (`session:renew`). */
+  renew(accessToken: string): Promise<SessionRenewResult> {
+    return this.socket.timeout(10_000).emitWithAck('session:renew', { accessToken });
+  }
+
+  /** Sends one event that expects an answer, and resolves with the answer. */
+  request(event: string, payload: unknown): Promise<unknown> {
+    return this.socket.timeout(10_000).emitWithAck(event, payload);
   }
 
   /** Payloads of one event received so far. */

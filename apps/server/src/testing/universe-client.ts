@@ -5,7 +5,13 @@ import { Button } from '@perihelion/game';
 import type { InboxMessage, JoinResult, Profile, Structure } from '@perihelion/protocol';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { RunningServer } from '../server.js';
-import { eventually, RawClient, startTestServer, type TransportName } from './test-server.js';
+import {
+  eventually,
+  RawClient,
+  type RawClientAuth,
+  startTestServer,
+  type TransportName,
+} from './test-server.js';
 
 /** Writes a content override file (merged onto the default content by CONTENT=<file>). */
 export function contentFile(overrides: Record<string, unknown>): string {
@@ -34,7 +40,7 @@ export function accepted(res: JoinResult): Accepted {
 
 /** A RawClient with the universe's vocabulary: profile, structures, inbox, build and cancel. */
 export class UniverseClient extends RawClient {
-  constructor(url: string, transport: TransportName = 'websocket', auth: Record<string, unknown> = {}) {
+  constructor(url: string, transport: TransportName = 'websocket', auth: RawClientAuth = {}) {
     super(url, transport, auth);
   }
 
@@ -118,7 +124,7 @@ export function universeServer(env: Record<string, string> = {}) {
   };
   return {
     server,
-    client(transport: TransportName = 'websocket', auth: Record<string, unknown> = {}): UniverseClient {
+    client(transport: TransportName = 'websocket', auth: RawClientAuth = {}): UniverseClient {
       const c = new UniverseClient(server().url, transport, auth);
       clients.push(c);
       return c;

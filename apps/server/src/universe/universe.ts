@@ -4,8 +4,10 @@ import {
   DurableScheduler,
   type GameGateway,
   type GatewayHooks,
+  type IdentityProvider,
   Inbox,
   type InboxConnection,
+  type NewNotification,
   type PlayerConnection,
 } from '@perihelion/engine';
 import { type Content, SectorSimulation, StructureKind, structureSpec } from '@perihelion/game';
@@ -29,7 +31,14 @@ export interface UniverseOptions {
 
 export interface Universe {
   hooks: GatewayHooks;
+  /** The stored guest profiles: whose session a request to POST /api/session is for. */
+  identities: IdentityProvider;
   createSimulation(sector: string, tickRate: number): SectorSimulation;
+  /**
+   * Stores a message in the player's inbox and delivers it to their live connections (live:
+   * whether there were any). Null for an unknown player.
+   */
+  notify(playerId: string, message: NewNotification): Promise<{ seq: number; live: boolean } | null>;
   /** Binds live delivery to the gateway, loads the world and starts the durable scheduler. */
   start(gateway: GameGateway): Promise<void>;
   /** Saves what is pending (mined ore, checkpoints) and stops the timers; the store stays open. */
@@ -83,7 +92,6 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
   const log = (what: string) => (err: unknown) => logger.error({ err }, what);
 
   const hooks: GatewayHooks = {
-    identity: profiles,
     commands: {
       build: command({
         schema: buildRequestSchema,
@@ -125,6 +133,14 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
 
   return {
     hooks,
+    identities: profiles,
+    async notify(playerId, message) {
+      if (!(await profiles.profile(playerId))) return null;
+      const seq = await ctx.inbox.post(store.db, playerId, message);
+      const live = (gateway?.connectionsOf(playerId).length ?? 0) > 0;
+      void ctx.inbox.flush(playerId);
+      return { seq, live };
+    },
     createSimulation(sector, tickRate) {
       const sim = new SectorSimulation(sector, tickRate, content);
       checkpoints.restoreInto(sector, sim);

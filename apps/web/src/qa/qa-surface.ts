@@ -1,4 +1,5 @@
 import type { QaState, QaSurface } from '@perihelion/protocol';
+import { mountedChat } from '../session/chat-session.js';
 import type { GameSession } from '../session/session.js';
 
 declare global {
@@ -18,9 +19,13 @@ export function installQaSurface(session: GameSession): void {
   Object.defineProperty(window, '__QA__', { value: surface, enumerable: true });
 }
 
-/** The latest drawn frame: every field describes the same moment, as the player saw it. */
+/**
+ * The latest drawn frame: every field describes the same moment, as the player saw it. Chat and
+ * presence come from the chat model the chat panel draws from, as they are now.
+ */
 function readState({ frame }: GameSession): QaState {
   const { state } = frame;
+  const chat = mountedChat();
   // Copies: what a test holds must not change under it, nor change the game.
   return {
     connected: state.connected,
@@ -34,5 +39,7 @@ function readState({ frame }: GameSession): QaState {
     structures: state.structures.map((s) => ({ ...s })),
     notifications: state.notifications.map((n) => ({ ...n })),
     worldEvent: state.worldEvent ? { ...state.worldEvent } : null,
+    chat: chat ? chat.qaChat() : {},
+    presence: chat ? chat.qaPresence() : {},
   };
 }

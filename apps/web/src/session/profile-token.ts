@@ -3,7 +3,7 @@ import { readStored, writeStored } from './storage.js';
 const STORAGE_KEY = 'perihelion.token';
 
 /**
- * The profile token the server issues at every join: presenting it again brings back the same
+ * The profile token the server issues with every session: presenting it again brings back the same
  * player (name, ore, credits, structures) on the next visit. Kept in memory too, so a page without
  * storage still resumes its profile after a reconnect.
  */

@@ -9,7 +9,7 @@ export interface RenderedEntity extends QaEntity {
 }
 
 /** Everything the QA surface reports, captured together when a frame is drawn. */
-export interface RenderedState extends Omit<QaState, 'entities'> {
+export interface RenderedState extends Omit<QaState, 'entities' | 'chat' | 'presence'> {
   entities: readonly RenderedEntity[];
 }
 

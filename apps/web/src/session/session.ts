@@ -7,6 +7,7 @@ import {
   shipToArray,
   stepShip,
 } from '@perihelion/game';
+import { mountChat } from './chat-session.js';
 import { storedInboxCursor } from './inbox-cursor.js';
 import { type LaunchOptions, readLaunchOptions } from './launch-options.js';
 import { rememberedPilotName } from './pilot-name.js';
@@ -82,6 +83,9 @@ function createSession(content: () => Content, adoptServerContent: (content: Con
       return shipToArray(stepShip(ship, buttons, 1 / tickRate, content()));
     },
   });
+  // Kept as soon as the session is issued (even if the game connection then fails), and on every
+  // connection after that.
+  client.auth.on('session', (s) => token.save(s.profileToken));
   client.on('identity', (identity) => token.save(identity.token));
   client.on('message', (event, payload) => {
     if (event !== 'content') return;
@@ -89,6 +93,7 @@ function createSession(content: () => Content, adoptServerContent: (content: Con
     if (parsed.success) adoptServerContent(parsed.data);
     else console.warn('ignoring the server content: it does not match this client', parsed.error.issues[0]);
   });
+  mountChat(client.chat, { isAdmin: () => client.auth.session?.role === 'admin' });
   const universe = new UniverseState(client);
   const toasts = new Toasts();
   // Listeners run in the order added: the universe has recorded the notification before this.

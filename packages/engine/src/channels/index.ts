@@ -1,2 +1,36 @@
-// Filled in by the channels work (issue 4).
-export {};
+export { type ChannelConfig, channelConfigProblem } from './channel-config.js';
+export { directoryOf } from './channel-directory.js';
+export { ChannelError } from './channel-error.js';
+export {
+  ChannelPresence,
+  type ChannelPresenceOptions,
+  type PresenceChangeEvent,
+} from './channel-presence.js';
+export {
+  type ChannelNames,
+  channelKindOf,
+  channelRules,
+  type Decision,
+  DIRECT_PREFIX,
+  type KindRules,
+  type RuleContext,
+  SECTOR_PREFIX,
+  TEAM_PREFIX,
+} from './channel-rules.js';
+export {
+  type Appended,
+  appendMessage,
+  CHANNEL_PAGE,
+  channelBounds,
+  messagesAfter,
+  type NewChannelMessage,
+  retainedRange,
+} from './channel-store.js';
+export {
+  Channels,
+  type ChannelsOptions,
+  MAX_HISTORY,
+  SYSTEM_SENDER_ID,
+} from './channels.js';
+export { ChatGateway, type ChatGatewayOptions, type ChatNamespace } from './chat-gateway.js';
+export { type ChatConnection, MAX_BATCH, Subscription } from './subscription.js';

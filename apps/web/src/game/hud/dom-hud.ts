@@ -8,7 +8,7 @@ import { WorldEventBanner } from './world-event-banner.js';
 import './hud.css';
 import './hud-universe.css';
 
-const CONTROLS_HINT = 'W / ↑ thrust · A D / ← → turn · S / ↓ brake';
+const CONTROLS_HINT = 'W / ↑ thrust · A D / ← → turn · S / ↓ brake · Enter chat';
 
 /** What the HUD's buttons can do. */
 export interface HudActions {
@@ -43,6 +43,11 @@ export class DomHud {
       this.notice.root,
     );
     parent.append(this.root);
+  }
+
+  /** Adds a part that lives beside the HUD's own (the chat panel), under the connection notice. */
+  mount(part: HTMLElement): void {
+    this.root.insertBefore(part, this.notice.root);
   }
 
   /** The prices change when the server's content arrives (it may differ from the page's own). */

@@ -1,5 +1,6 @@
 import { Button } from '@perihelion/game';
 import Phaser from 'phaser';
+import { isTyping } from './typing.js';
 
 const { KeyCodes } = Phaser.Input.Keyboard;
 
@@ -15,7 +16,8 @@ const BINDINGS: ReadonlyArray<{ button: number; keys: readonly number[] }> = [
 /**
  * Turns held keys into the input bits the simulation understands. Keys are captured (no page
  * scrolling on arrows), and Phaser releases them all when the window loses focus, so a ship does
- * not keep thrusting after an alt-tab.
+ * not keep thrusting after an alt-tab. While the player types in the chat the ship gets no keys
+ * at all (a W held from before would otherwise keep thrusting).
  */
 export class ShipControls {
   private readonly bindings: ReadonlyArray<{ button: number; keys: Phaser.Input.Keyboard.Key[] }>;
@@ -28,6 +30,7 @@ export class ShipControls {
   }
 
   read(): number {
+    if (isTyping()) return 0;
     let buttons = 0;
     for (const { button, keys } of this.bindings) {
       if (keys.some((key) => key.isDown)) buttons |= button;

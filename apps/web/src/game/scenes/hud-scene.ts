@@ -1,7 +1,9 @@
 import type { Content } from '@perihelion/game';
 import Phaser from 'phaser';
+import { mountedChat } from '../../session/chat-session.js';
 import type { GameSession } from '../../session/session.js';
 import { buildHelpText } from '../hud/build-help.js';
+import { ChatPanel } from '../hud/chat-panel.js';
 import { DomHud } from '../hud/dom-hud.js';
 import { readHudModel } from '../hud/hud-model.js';
 import { Minimap } from '../hud/minimap.js';
@@ -17,6 +19,8 @@ export class HudScene extends Phaser.Scene {
   private dom!: DomHud;
   private minimap!: Minimap;
   private markers!: OffscreenMarkers;
+  /** Appears once the session has mounted its chat (see session/chat-session.ts). */
+  private chat: ChatPanel | null = null;
   /** The content the build help's prices were last written from. */
   private helpFor: Content | null = null;
 
@@ -35,7 +39,11 @@ export class HudScene extends Phaser.Scene {
     this.minimap = new Minimap(this, content.sector);
     this.markers = new OffscreenMarkers(this);
     // The DOM layer is not a game object: take it down with the scene (and with a hot-reloaded game).
-    const removeDom = () => this.dom.destroy();
+    const removeDom = () => {
+      this.chat?.destroy();
+      this.chat = null;
+      this.dom.destroy();
+    };
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, removeDom);
     this.events.once(Phaser.Scenes.Events.DESTROY, removeDom);
   }
@@ -46,7 +54,14 @@ export class HudScene extends Phaser.Scene {
       this.helpFor = content;
       this.dom.setBuildHelp(buildHelpText(content));
     }
-    this.dom.update(readHudModel(this.session, performance.now()));
+    const now = performance.now();
+    this.dom.update(readHudModel(this.session, now));
+    const chat = mountedChat();
+    if (chat && !this.chat) {
+      this.chat = new ChatPanel(chat);
+      this.dom.mount(this.chat.root);
+    }
+    this.chat?.update(now);
     const { entities, structures } = this.session.frame.state;
     const ownId = this.session.client.playerId;
     const view = this.scene.get(SceneKey.Play).cameras.main.worldView;

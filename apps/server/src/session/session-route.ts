@@ -1,0 +1,103 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IdentityProvider, SessionTokens } from '@perihelion/engine';
+import {
+  type ErrorCode,
+  protocolError,
+  type Role,
+  SESSION_PATH,
+  type SessionResponse,
+  sessionRequestSchema,
+} from '@perihelion/protocol';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+
+export interface SessionRouteOptions {
+  /** Whose profile a request is for (the stored guest profiles). */
+  identities: IdentityProvider;
+  tokens: SessionTokens;
+  /** The configured ADMIN_TOKEN; without one nobody gets the admin role. */
+  adminToken: string | undefined;
+  logger: Logger;
+}
+
+/**
+ * `POST /api/session`: the player's profile (an existing one for a known profile token, else a new
+ * guest; `name` renames it) and a short-lived signed access token for the Socket.IO handshake.
+ * Clients call it again with the same profile token before the access token expires.
+ * Errors are JSON `{error: {code, message}}`: 400 for a bad body (naming the field), 403 for a
+ * wrong admin token, 503 when the store cannot be reached.
+ */
+export async function registerSessionRoute(app: FastifyInstance, opts: SessionRouteOptions): Promise<void> {
+  const adminDigest = opts.adminToken ? digest(opts.adminToken) : null;
+  await app.register(async (scope) => {
+    // Body parsing fails before the handler runs (not JSON, wrong content type): same error shape.
+    scope.setErrorHandler((err: FastifyError, _req, reply) => {
+      const status = err.statusCode ?? 500;
+      if (status >= 400 && status < 500) {
+        return sendError(reply, status, 'BAD_MESSAGE', `invalid session request: ${err.message}`);
+      }
+      opts.logger.error({ err }, 'session request failed');
+      return sendError(reply, 500, 'INTERNAL', 'the server failed to create a session');
+    });
+
+    scope.post(SESSION_PATH, async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      const parsed = sessionRequestSchema.safeParse(req.body ?? {});
+      if (!parsed.success) {
+        return sendError(reply, 400, 'BAD_MESSAGE', `invalid session request: ${describe(parsed.error)}`);
+      }
+      const { profileToken, name, adminToken } = parsed.data;
+      let role: Role = 'player';
+      if (adminToken !== undefined) {
+        // Checked before the profile is touched: a wrong admin token creates nothing.
+        if (!adminDigest || !timingSafeEqual(digest(adminToken), adminDigest)) {
+          opts.logger.warn({ ip: req.ip }, 'session request with a wrong admin token');
+          return sendError(reply, 403, 'FORBIDDEN', 'wrong admin token');
+        }
+        role = 'admin';
+      }
+      let identity: Awaited<ReturnType<IdentityProvider['identify']>>;
+      try {
+        identity = await opts.identities.identify({ token: profileToken, name });
+      } catch (err) {
+        opts.logger.error({ err }, 'could not load or create a profile');
+        return sendError(reply, 503, 'UNAVAILABLE', 'the profile store is unavailable; try again shortly');
+      }
+      const { accessToken, expiresAt } = await opts.tokens.issue({
+        playerId: identity.playerId,
+        name: identity.name,
+        role,
+      });
+      const body: SessionResponse = {
+        playerId: identity.playerId,
+        name: identity.name,
+        role,
+        profileToken: identity.token,
+        accessToken,
+        expiresAt,
+        serverTime: Date.now(),
+      };
+      return body;
+    });
+  });
+}
+
+/** Equal-length digests, so the comparison takes the same time whatever was presented. */
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string): FastifyReply {
+  return reply.code(status).send({ error: protocolError(code, message) });
+}
+
+/** The first problem, with the field it is about. */
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'bad body';
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.path.length === 0) return `the body must be a JSON object (${issue.message})`;
+  return `${issue.path.join('.')}: ${issue.message}`;
+}

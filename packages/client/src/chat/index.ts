@@ -1,0 +1,10 @@
+export {
+  ChannelSubscription,
+  type ChannelSubscriptionEvents,
+  type SubscriptionState,
+} from './channel-subscription.js';
+export { ChatClient, type ChatClientEvents, type ChatClientOptions } from './chat-client.js';
+export { ChatError, type ChatErrorCode } from './chat-error.js';
+export type { ChatSocket } from './chat-socket.js';
+export { type ChatOnlyClient, type ChatOnlyOptions, connectChat } from './connect-chat.js';
+export type { PendingPublish, PublishReceipt } from './outbox.js';

@@ -1,0 +1,157 @@
+import {
+  errorPayloadSchema,
+  PROTOCOL_VERSION,
+  type SessionRenewResult,
+  sessionRenewResultSchema,
+} from '@perihelion/protocol';
+import { Manager, type Socket } from 'socket.io-client';
+import type { TransportChoice } from './api.js';
+import { isSessionRefusal } from './refusals.js';
+import type { SessionAuth } from './session-auth.js';
+import { buildManagerOptions, serverOrigin } from './socket-options.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: mirrors socket.io-client's own EventsMap
+type EventsMap = Record<string, any>;
+
+export interface ClientLinkOptions {
+  /** Server origin, e.g. "http://127.0.0.1:3000"; empty string = the page's own origin. */
+  url: string;
+  /** Where every namespace's handshake gets its access token. */
+  auth: SessionAuth;
+  /** 'auto' = WebSocket first, HTTP long-polling as fallback. Default 'auto'. */
+  transport?: TransportChoice;
+  /** Extra Socket.IO manager options (tests use this for e.g. reconnection delays). */
+  socketOptions?: Record<string, unknown>;
+}
+
+const RENEW_TIMEOUT_MS = 10_000;
+const RENEW_ATTEMPTS = 3;
+
+/**
+ * One client's one connection to the server: a single Socket.IO Manager (one engine.io
+ * connection, WebSocket or long-polling) that every namespace socket (`/game`, `/chat`, …) is
+ * multiplexed over. Each namespace's handshake presents the current access token of the shared
+ * SessionAuth; when the session is refreshed, every connected namespace socket is handed the new
+ * token (`session:renew`), and a handshake refused for its token invalidates it so the next
+ * attempt brings a fresh session.
+ *
+ * A namespace socket refused by the server's middleware is not retried by Socket.IO: its owner
+ * calls `socket.connect()` again (with its own backoff); the handshake then waits for the new
+ * session.
+ */
+export class ClientLink {
+  readonly manager: Manager;
+  private readonly sockets = new Map<string, Socket>();
+  /** The access token each namespace socket presented (or was last renewed with). */
+  private readonly presented = new Map<Socket, string>();
+  private readonly unsubscribe: () => void;
+  private renewed = 0;
+  private lastRenewalValue: SessionRenewResult | null = null;
+
+  constructor(private readonly opts: ClientLinkOptions) {
+    this.manager = new Manager(
+      serverOrigin(opts.url),
+      buildManagerOptions(opts.transport ?? 'auto', opts.socketOptions),
+    );
+    this.unsubscribe = opts.auth.on('session', (session) => {
+      for (const socket of this.sockets.values()) {
+        if (socket.connected && this.presented.get(socket) !== session.accessToken) {
+          this.renew(socket, session.accessToken, RENEW_ATTEMPTS);
+        }
+      }
+    });
+  }
+
+  get auth(): SessionAuth {
+    return this.opts.auth;
+  }
+
+  /** How many times a live namespace socket accepted a refreshed token (diagnostics, tests). */
+  get renewals(): number {
+    return this.renewed;
+  }
+
+  /** The server's answer to the most recent renewal, if any. */
+  get lastRenewal(): SessionRenewResult | null {
+    return this.lastRenewalValue;
+  }
+
+  /**
+   * The socket of one namespace on this link (the same one on every call), not yet connected:
+   * call `connect()` on it. Its handshake is `{protocol, accessToken}`.
+   */
+  socket<ListenEvents extends EventsMap = EventsMap, EmitEvents extends EventsMap = ListenEvents>(
+    namespace: string,
+  ): Socket<ListenEvents, EmitEvents> {
+    const known = this.sockets.get(namespace);
+    if (known) return known as unknown as Socket<ListenEvents, EmitEvents>;
+    const auth = this.opts.auth;
+    // Evaluated on every (re)connect, so each handshake carries the newest token.
+    const socket: Socket = this.manager.socket(namespace, {
+      auth: (cb: (data: object) => void) => {
+        auth.current().then(
+          (token) => {
+            this.presented.set(socket, token);
+            cb({ protocol: PROTOCOL_VERSION, accessToken: token });
+          },
+          () => {
+            // No session to be had (refused for good, or closed): the server says why it refuses.
+            this.presented.delete(socket);
+            cb({ protocol: PROTOCOL_VERSION });
+          },
+        );
+      },
+    });
+    socket.on('connect', () => {
+      // The session may have been refreshed while this handshake was on its way.
+      const newest = auth.accessToken;
+      if (newest && this.presented.get(socket) !== newest) this.renew(socket, newest, RENEW_ATTEMPTS);
+    });
+    socket.on('connect_error', (err: Error & { data?: unknown }) => {
+      const refusal = errorPayloadSchema.safeParse(err.data);
+      if (refusal.success && isSessionRefusal(refusal.data.code)) this.invalidate(socket);
+    });
+    socket.on('server:error', (raw: unknown) => {
+      // Cut off for an expired session: the reconnect must not present the same token.
+      const error = errorPayloadSchema.safeParse(raw);
+      if (error.success && error.data.code === 'SESSION_EXPIRED') this.invalidate(socket);
+    });
+    this.sockets.set(namespace, socket);
+    return socket as unknown as Socket<ListenEvents, EmitEvents>;
+  }
+
+  /** Closes every namespace socket and the connection; the link cannot be used again. */
+  close(): void {
+    this.unsubscribe();
+    for (const socket of this.sockets.values()) socket.disconnect();
+    this.sockets.clear();
+    this.presented.clear();
+  }
+
+  private invalidate(socket: Socket): void {
+    const token = this.presented.get(socket);
+    this.presented.delete(socket);
+    if (token !== undefined) this.opts.auth.invalidate(token);
+  }
+
+  private renew(socket: Socket, token: string, attempts: number): void {
+    socket
+      .timeout(RENEW_TIMEOUT_MS)
+      .emit('session:renew', { accessToken: token }, (err: Error | null, raw: unknown) => {
+        if (!socket.connected || this.opts.auth.accessToken !== token) return;
+        if (err) {
+          // Unanswered (a slow or stalled transport): try again while the token is still newest.
+          if (attempts > 1) this.renew(socket, token, attempts - 1);
+          return;
+        }
+        const res = sessionRenewResultSchema.safeParse(raw);
+        this.lastRenewalValue = res.success ? res.data : null;
+        if (res.success && res.data.ok) {
+          this.presented.set(socket, token);
+          this.renewed++;
+        }
+        // A refused renewal leaves the old deadline: the server ends the connection when it
+        // passes, and the reconnect's handshake gets a fresh session.
+      });
+  }
+}

@@ -1,0 +1,109 @@
+import { protocolError, type SessionRenewResult } from '@perihelion/protocol';
+import type { Logger } from 'pino';
+import { admitHandshake, HandshakeRefusal } from './handshake.js';
+import type { Authenticator, Principal } from './principal.js';
+import { type ExpiringSocket, SessionExpiry } from './session-expiry.js';
+
+/** What SocketAuth needs of a Socket.IO server socket (any namespace, any event map). */
+export interface AuthSocket extends ExpiringSocket {
+  readonly id: string;
+  readonly handshake: { readonly auth: unknown };
+  once(event: 'disconnect', listener: () => void): unknown;
+}
+
+/** The part of a Socket.IO namespace SocketAuth hooks into. */
+export interface AuthNamespace<S extends AuthSocket> {
+  use(middleware: (socket: S, next: (err?: Error) => void) => void): unknown;
+  on(event: 'connection', listener: (socket: S) => void): unknown;
+}
+
+export interface SocketAuthOptions {
+  authenticator: Authenticator;
+  logger: Logger;
+  /** See SessionExpiryOptions.graceMs. */
+  expiryGraceMs?: number;
+}
+
+/**
+ * Session checks for every namespace on the shared connection, each applying them on its own:
+ * `middleware` admits a handshake (shape, protocol version, access token), `track` starts the
+ * admitted connection's expiry, `renew` answers its `session:renew`. `protect(nsp)` wires the
+ * first two; the namespace routes `session:renew` to `renew` through its own validation.
+ */
+export class SocketAuth {
+  private readonly admitted = new WeakMap<object, Principal>();
+  private readonly expiries = new WeakMap<object, SessionExpiry>();
+  private readonly log: Logger;
+
+  constructor(private readonly opts: SocketAuthOptions) {
+    this.log = opts.logger;
+  }
+
+  get authenticator(): Authenticator {
+    return this.opts.authenticator;
+  }
+
+  /** For `nsp.use`: refuses a connection with `{code, message}` as its connect_error's data. */
+  readonly middleware = (socket: AuthSocket, next: (err?: Error) => void): void => {
+    admitHandshake(socket.handshake.auth, this.opts.authenticator).then(
+      (principal) => {
+        this.admitted.set(socket, principal);
+        next();
+      },
+      (err: unknown) => {
+        if (err instanceof HandshakeRefusal) {
+          this.log.info({ code: err.data.code }, 'connection refused: %s', err.message);
+          next(err);
+        } else {
+          this.log.error({ err }, 'handshake failed');
+          next(
+            new HandshakeRefusal(
+              protocolError('UNAVAILABLE', 'the server cannot admit players right now; try again shortly'),
+            ),
+          );
+        }
+      },
+    );
+  };
+
+  /** Admits through `middleware` and tracks every admitted connection's expiry. */
+  protect<S extends AuthSocket>(nsp: AuthNamespace<S>): void {
+    nsp.use(this.middleware);
+    nsp.on('connection', (socket) => this.track(socket));
+  }
+
+  /**
+   * Starts the expiry of a connection `middleware` admitted (idempotent); it stops by itself on
+   * disconnect. Returns the connection's principal.
+   */
+  track(socket: AuthSocket): Principal {
+    const existing = this.expiries.get(socket);
+    if (existing) return existing.principal;
+    const principal = this.admitted.get(socket);
+    if (!principal) throw new Error(`connection ${socket.id} was not admitted by SocketAuth.middleware`);
+    const expiry = new SessionExpiry(socket, principal, this.opts.authenticator, {
+      ...(this.opts.expiryGraceMs !== undefined ? { graceMs: this.opts.expiryGraceMs } : {}),
+      onExpired: (p) => this.log.info({ player: p.playerId, conn: socket.id }, 'session expired'),
+    });
+    this.expiries.set(socket, expiry);
+    socket.once('disconnect', () => expiry.stop());
+    return principal;
+  }
+
+  /** Who an admitted connection is now (its newest renewal), if it was admitted here. */
+  principalOf(socket: object): Principal | undefined {
+    return this.expiries.get(socket)?.principal ?? this.admitted.get(socket);
+  }
+
+  /** Answers a connection's `session:renew` (see SessionExpiry.renew). */
+  async renew(socket: AuthSocket, accessToken: string): Promise<SessionRenewResult> {
+    const expiry = this.expiries.get(socket);
+    if (!expiry) {
+      return {
+        ok: false,
+        error: protocolError('UNAUTHENTICATED', 'this connection has no session to renew', 'session:renew'),
+      };
+    }
+    return expiry.renew(accessToken);
+  }
+}

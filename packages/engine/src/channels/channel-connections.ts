@@ -1,0 +1,232 @@
+import type { Db } from '@perihelion/db';
+import {
+  type ChannelInfo,
+  type ChannelKind,
+  type ChatMessage,
+  type ErrorPayload,
+  type PresenceEntry,
+  protocolError,
+  type ReadMark,
+  type SubscribeRequest,
+  type SubscribeResult,
+} from '@perihelion/protocol';
+import type { Logger } from 'pino';
+import type { Principal } from '../auth/principal.js';
+import { ChannelPresence, type PresenceChangeEvent } from './channel-presence.js';
+import { channelRules, type RuleContext } from './channel-rules.js';
+import * as store from './channel-store.js';
+import { type ChatConnection, MAX_BATCH, Subscription } from './subscription.js';
+
+export interface ChannelConnectionsOptions {
+  db: Db;
+  logger: Logger;
+  retention: number;
+  presenceGraceMs: number;
+  kindOf(channel: string): ChannelKind | null;
+  rules: RuleContext;
+  directory(playerId: string): Promise<ChannelInfo[]>;
+}
+
+interface ConnState {
+  readonly conn: ChatConnection;
+  readonly subs: Map<string, Subscription>;
+  /** Channels this connection counts as present in. */
+  readonly present: Set<string>;
+  closed: boolean;
+}
+
+/**
+ * The live `/chat` connections of this node and their subscriptions: subscribe (ack, then the
+ * replay, then live messages), fan-out of stored messages, presence, and re-checking what a
+ * player may read when their channel set changes.
+ */
+export class ChannelConnections {
+  private readonly conns = new Map<string, ConnState>();
+  private readonly byPlayer = new Map<string, Set<ConnState>>();
+  private readonly subscribers = new Map<string, Set<Subscription>>();
+  private readonly roster: ChannelPresence;
+
+  constructor(private readonly opts: ChannelConnectionsOptions) {
+    this.roster = new ChannelPresence({
+      graceMs: opts.presenceGraceMs,
+      onChange: (change) => this.announcePresence(change),
+    });
+  }
+
+  /** A new connection: tracked, then sent its directory. Never rejects. */
+  async add(conn: ChatConnection): Promise<void> {
+    const state: ConnState = { conn, subs: new Map(), present: new Set(), closed: false };
+    this.conns.set(conn.id, state);
+    const playerId = conn.principal.playerId;
+    let mine = this.byPlayer.get(playerId);
+    if (!mine) {
+      mine = new Set();
+      this.byPlayer.set(playerId, mine);
+    }
+    mine.add(state);
+    try {
+      const channels = await this.opts.directory(playerId);
+      if (!state.closed) conn.send('channels', { channels });
+    } catch (err) {
+      this.opts.logger.error({ err, playerId }, 'could not send a channel directory');
+    }
+  }
+
+  /** The connection is gone: its subscriptions end, its presence leaves (after the grace). */
+  remove(connId: string): void {
+    const state = this.conns.get(connId);
+    if (!state) return;
+    state.closed = true;
+    for (const sub of [...state.subs.values()]) this.detach(state, sub);
+    this.conns.delete(connId);
+    const playerId = state.conn.principal.playerId;
+    const mine = this.byPlayer.get(playerId);
+    mine?.delete(state);
+    if (mine?.size === 0) this.byPlayer.delete(playerId);
+  }
+
+  /** The session of a live connection, or null once it is gone. */
+  principalOf(connId: string): Principal | null {
+    const state = this.conns.get(connId);
+    return state && !state.closed ? state.conn.principal : null;
+  }
+
+  connectionsOf(playerId: string): ChatConnection[] {
+    return [...(this.byPlayer.get(playerId) ?? [])].map((s) => s.conn);
+  }
+
+  presence(channel: string): PresenceEntry[] {
+    return this.roster.list(channel);
+  }
+
+  /**
+   * `answer` gets the ack before any replay batch; then the messages after the client's `after`
+   * (or the recent history, on a gap too) follow, then live ones. A repeated subscribe to the
+   * same channel replaces the earlier one. Never rejects.
+   */
+  async subscribe(
+    connId: string,
+    req: SubscribeRequest,
+    answer: (res: SubscribeResult) => void,
+  ): Promise<void> {
+    const refuse = (error: ErrorPayload) =>
+      answer({ ok: false, error: { ...error, event: 'channel:subscribe' } });
+    const state = this.conns.get(connId);
+    if (!state || state.closed) return;
+    const { channel, after } = req;
+    const kind = this.opts.kindOf(channel);
+    if (!kind) return refuse(protocolError('NOT_FOUND', `there is no channel "${channel}"`));
+    const who = state.conn.principal;
+    let sub: Subscription | undefined;
+    try {
+      const decision = await channelRules[kind].subscribe(who, channel, this.opts.rules);
+      if (!decision.ok) return refuse(decision.error);
+      if (state.closed) return;
+      // Registered before the head is read: a message stored meanwhile waits behind the replay.
+      sub = new Subscription(state.conn, channel, this.read, this.opts.logger);
+      const replaced = state.subs.get(channel);
+      state.subs.set(channel, sub);
+      if (replaced) this.detach(state, replaced);
+      this.subscribersOf(channel).add(sub);
+      const [{ head, retainedFrom }, mark] = await Promise.all([
+        store.retainedRange(this.opts.db, channel, this.opts.retention),
+        store.readMark(this.opts.db, who.playerId, channel),
+      ]);
+      if (sub.closed)
+        return refuse(protocolError('CONFLICT', 'the subscription ended before it was answered'));
+      const recent = Math.max(retainedFrom - 1, head - Math.min(this.opts.retention, MAX_BATCH));
+      // An offset beyond the head means the client knows a history this store does not (it was
+      // reset): as much a gap as one that retention removed.
+      const gap = after !== undefined && (after < retainedFrom - 1 || after > head);
+      state.present.add(channel);
+      this.roster.join(channel, { id: who.playerId, name: who.name }, connId);
+      const presence = this.roster.list(channel);
+      answer({ ok: true, channel, kind, head, retainedFrom, gap, readUpTo: Math.min(mark, head), presence });
+      sub.start(after === undefined || gap ? recent : after);
+    } catch (err) {
+      this.opts.logger.error({ err, channel, conn: connId }, 'subscribe failed');
+      if (sub) this.detach(state, sub);
+      refuse(protocolError('UNAVAILABLE', 'channels are unavailable right now; try again'));
+    }
+  }
+
+  unsubscribe(connId: string, channel: string): void {
+    const state = this.conns.get(connId);
+    const sub = state?.subs.get(channel);
+    if (state && sub) this.detach(state, sub);
+  }
+
+  /** Only for a channel this connection subscribes to, and never beyond what it was sent. */
+  async markRead(connId: string, mark: ReadMark): Promise<void> {
+    const state = this.conns.get(connId);
+    const sub = state?.subs.get(mark.channel);
+    if (!state || !sub?.ready) return;
+    const upTo = Math.min(mark.upTo, sub.sentUpTo);
+    if (upTo > 0) await store.markRead(this.opts.db, state.conn.principal.playerId, mark.channel, upTo);
+  }
+
+  /** A message was stored: every subscription of the channel here gets it, in its order. */
+  deliver(channel: string, message: ChatMessage): void {
+    for (const sub of this.subscribers.get(channel) ?? []) sub.live(message);
+  }
+
+  /**
+   * Sends the player's connections their directory again and closes the subscriptions the kind's
+   * rule no longer allows (`channel:closed` with FORBIDDEN).
+   */
+  async refresh(playerId: string): Promise<void> {
+    const mine = this.byPlayer.get(playerId);
+    if (!mine || mine.size === 0) return;
+    const channels = await this.opts.directory(playerId);
+    for (const state of [...mine]) {
+      if (state.closed) continue;
+      state.conn.send('channels', { channels });
+      for (const sub of [...state.subs.values()]) {
+        const kind = this.opts.kindOf(sub.channel);
+        const decision = kind
+          ? await channelRules[kind].subscribe(state.conn.principal, sub.channel, this.opts.rules)
+          : null;
+        if (decision?.ok || state.subs.get(sub.channel) !== sub) continue;
+        this.detach(state, sub);
+        const why = decision?.error.message ?? `there is no channel "${sub.channel}"`;
+        state.conn.send('channel:closed', { channel: sub.channel, reason: protocolError('FORBIDDEN', why) });
+      }
+    }
+  }
+
+  /** Stops the presence timers (pending leaves are not announced). */
+  close(): void {
+    this.roster.close();
+  }
+
+  private readonly read = (channel: string, after: number, limit: number) =>
+    store.messagesAfter(this.opts.db, channel, after, limit);
+
+  private detach(state: ConnState, sub: Subscription): void {
+    sub.close();
+    if (state.subs.get(sub.channel) === sub) state.subs.delete(sub.channel);
+    const subs = this.subscribers.get(sub.channel);
+    subs?.delete(sub);
+    if (subs?.size === 0) this.subscribers.delete(sub.channel);
+    // A subscription replaced by a newer one of the same connection keeps its presence.
+    if (!state.subs.has(sub.channel) && state.present.delete(sub.channel)) {
+      this.roster.leave(sub.channel, state.conn.principal.playerId, state.conn.id);
+    }
+  }
+
+  private announcePresence(change: PresenceChangeEvent): void {
+    for (const sub of this.subscribers.get(change.channel) ?? []) {
+      // A subscription not answered yet gets the whole list in its ack instead.
+      if (sub.ready && !sub.closed) sub.conn.send('presence', change);
+    }
+  }
+
+  private subscribersOf(channel: string): Set<Subscription> {
+    let subs = this.subscribers.get(channel);
+    if (!subs) {
+      subs = new Set();
+      this.subscribers.set(channel, subs);
+    }
+    return subs;
+  }
+}

@@ -1,0 +1,307 @@
+import type { Db } from '@perihelion/db';
+import {
+  type ChannelInfo,
+  type ChannelKind,
+  type ChatMessage,
+  chatTextSchema,
+  directParticipants,
+  type PresenceEntry,
+  type PublishRequest,
+  type ReadMark,
+  type SubscribeRequest,
+  type SubscribeResult,
+} from '@perihelion/protocol';
+import type { Logger } from 'pino';
+import { TokenBucket } from '../token-bucket.js';
+import { type ChannelConfig, channelConfigProblem } from './channel-config.js';
+import { ChannelConnections } from './channel-connections.js';
+import { directoryOf } from './channel-directory.js';
+import { ChannelError } from './channel-error.js';
+import { channelKindOf, channelRules, type RuleContext } from './channel-rules.js';
+import * as store from './channel-store.js';
+import { type ChatConnection, MAX_BATCH } from './subscription.js';
+
+export type { ChannelConfig };
+
+export interface ChannelsOptions {
+  db: Db;
+  logger: Logger;
+  config: ChannelConfig;
+  /** The sector the player is in now, or null (decides the `sector:<id>` channel). */
+  sectorOf: (playerId: string) => string | null;
+}
+
+/** Most messages one history read returns (the publish API's limit). */
+export const MAX_HISTORY = 500;
+
+/** Direct channels remembered as recorded before the cache starts over. */
+const MAX_RECORDED_DIRECT = 10_000;
+
+/** The system sender (the server and the publish API). */
+export const SYSTEM_SENDER_ID = 'system';
+
+/**
+ * Game-agnostic channels: stored messages with per-channel offsets, subscriptions that replay
+ * exactly what a connection is missing, presence, per-kind permissions and the per-player
+ * directory. The `/chat` gateway feeds it connections and requests; the server and the publish API
+ * post through it.
+ */
+export class Channels {
+  private readonly db: Db;
+  private readonly log: Logger;
+  private readonly config: ChannelConfig;
+  private readonly sectorOf: (playerId: string) => string | null;
+  private readonly buckets = new Map<string, TokenBucket>();
+  /** Direct channels whose two participants are known to be recorded as members. */
+  private readonly recordedDirect = new Set<string>();
+  private readonly rules: RuleContext;
+  private readonly live: ChannelConnections;
+
+  constructor(opts: ChannelsOptions) {
+    const problem = channelConfigProblem(opts.config);
+    if (problem) throw new Error(`bad channel configuration: ${problem}`);
+    this.db = opts.db;
+    this.log = opts.logger;
+    this.config = opts.config;
+    this.sectorOf = opts.sectorOf;
+    this.rules = {
+      sectorOf: (playerId) => this.sectorOf(playerId),
+      isMember: (channel, playerId) => store.isMember(this.db, channel, playerId),
+      playerExists: async (playerId) => (await store.playerNames(this.db, [playerId])).has(playerId),
+    };
+    this.live = new ChannelConnections({
+      db: this.db,
+      logger: this.log,
+      retention: opts.config.retention,
+      presenceGraceMs: opts.config.presenceGraceMs,
+      kindOf: (channel) => this.kindOf(channel),
+      rules: this.rules,
+      directory: (playerId) => this.directory(playerId),
+    });
+  }
+
+  kindOf(channel: string): ChannelKind | null {
+    return channelKindOf(this.config, channel);
+  }
+
+  /**
+   * Server / publish-API post: the sender is `system` (shown as `senderName`, default "Server");
+   * any known kind, direct channels only between existing players. Delivered live to subscribers.
+   * Throws ChannelError.
+   */
+  async post(
+    channel: string,
+    msg: { text: string; senderName?: string; data?: Record<string, unknown> },
+  ): Promise<{ offset: number; at: number }> {
+    const kind = this.knownKind(channel);
+    const text = chatTextSchema.safeParse(msg.text);
+    if (!text.success) throw ChannelError.of('BAD_MESSAGE', text.error.issues[0]?.message ?? 'bad text');
+    if (kind === 'direct') {
+      const pair = directParticipants(channel)!;
+      const found = await store.playerNames(this.db, pair);
+      const missing = pair.find((id) => !found.has(id));
+      if (missing) throw ChannelError.of('NOT_FOUND', `there is no player "${missing}"`);
+    }
+    return this.append(channel, kind, {
+      senderId: SYSTEM_SENDER_ID,
+      senderName: msg.senderName ?? 'Server',
+      text: text.data,
+      data: msg.data,
+    });
+  }
+
+  /**
+   * Stored messages after `after` (default: the most recent `limit`), at most `limit` (default
+   * 100, at most 500), with the channel's head and oldest retained offset. Throws ChannelError.
+   */
+  async history(
+    channel: string,
+    opts: { after?: number; limit?: number } = {},
+  ): Promise<{ head: number; retainedFrom: number; messages: ChatMessage[] }> {
+    this.knownKind(channel);
+    const limit = Math.max(1, Math.min(MAX_HISTORY, Math.floor(opts.limit ?? MAX_BATCH)));
+    const { head, retainedFrom } = await store.retainedRange(this.db, channel, this.config.retention);
+    const start =
+      opts.after === undefined
+        ? Math.max(retainedFrom - 1, head - Math.min(limit, this.config.retention))
+        : Math.max(opts.after, retainedFrom - 1);
+    return { head, retainedFrom, messages: await store.messagesAfter(this.db, channel, start, limit) };
+  }
+
+  /** Who is subscribed to the channel on this node now (one entry per player). */
+  presence(channel: string): PresenceEntry[] {
+    return this.live.presence(channel);
+  }
+
+  /** Adds a player to a private channel (idempotent). Throws ChannelError. */
+  async addMember(channel: string, playerId: string): Promise<void> {
+    this.privateOnly(channel);
+    if (!(await this.rules.playerExists(playerId))) {
+      throw ChannelError.of('NOT_FOUND', `there is no player "${playerId}"`);
+    }
+    const added = await store.addMembers(this.db, channel, [playerId]);
+    if (added.length > 0) this.directoryChanged(playerId);
+  }
+
+  /** Removes a player from a private channel; their subscriptions to it are closed. */
+  async removeMember(channel: string, playerId: string): Promise<void> {
+    this.privateOnly(channel);
+    if (await store.removeMember(this.db, channel, playerId)) this.directoryChanged(playerId);
+  }
+
+  /**
+   * The player's channel set may have changed (joined a sector, team change): re-sends `channels`
+   * to their connections and closes the subscriptions they may no longer read (`channel:closed`
+   * with FORBIDDEN).
+   */
+  directoryChanged(playerId: string): void {
+    this.live.refresh(playerId).catch((err: unknown) => {
+      this.log.error({ err, playerId }, 'could not refresh a channel directory');
+    });
+  }
+
+  /** Every channel the player may subscribe to now. */
+  directory(playerId: string): Promise<ChannelInfo[]> {
+    return directoryOf(
+      this.db,
+      { names: this.config, kindOf: (c) => this.kindOf(c), sectorOf: this.sectorOf },
+      playerId,
+    );
+  }
+
+  /** Stops the presence timers (pending leaves are not announced). */
+  close(): void {
+    this.live.close();
+  }
+
+  // ---- the gateway's side ----------------------------------------------------------------------
+
+  /** A new connection: tracked, and sent its directory. Never rejects. */
+  connected(conn: ChatConnection): Promise<void> {
+    return this.live.add(conn);
+  }
+
+  /** The connection is gone: its subscriptions end and its presence leaves (after the grace). */
+  disconnected(connId: string): void {
+    const playerId = this.live.principalOf(connId)?.playerId;
+    this.live.remove(connId);
+    if (playerId !== undefined && this.live.connectionsOf(playerId).length === 0)
+      this.buckets.delete(playerId);
+  }
+
+  /**
+   * Subscribes a connection: `answer` gets the ack (before any replay batch), then the messages
+   * after the client's `after` (or the recent history) follow, then live ones. Never rejects.
+   */
+  subscribe(connId: string, req: SubscribeRequest, answer: (res: SubscribeResult) => void): Promise<void> {
+    return this.live.subscribe(connId, req, answer);
+  }
+
+  unsubscribe(connId: string, channel: string): void {
+    this.live.unsubscribe(connId, channel);
+  }
+
+  /**
+   * A player's publish: rate-limited per player, checked by the channel kind's rule, stored with
+   * the connection's principal as the sender (never anything from the payload). Throws ChannelError.
+   */
+  async publish(connId: string, req: PublishRequest): Promise<{ offset: number; at: number }> {
+    const who = this.live.principalOf(connId);
+    if (!who) throw ChannelError.of('UNAVAILABLE', 'the connection is closing');
+    const kind = this.knownKind(req.channel);
+    if (!this.bucketOf(who.playerId).take()) {
+      throw ChannelError.of('RATE_LIMITED', 'you are sending messages too fast; wait a moment');
+    }
+    const decision = await channelRules[kind].publish(who, req.channel, this.rules);
+    if (!decision.ok) throw new ChannelError(decision.error);
+    return this.append(req.channel, kind, {
+      senderId: who.playerId,
+      senderName: who.name,
+      text: req.text,
+      nonce: req.nonce,
+    });
+  }
+
+  /** The player has read a channel up to `upTo` (kept per player, only forward). */
+  markRead(connId: string, mark: ReadMark): Promise<void> {
+    return this.live.markRead(connId, mark);
+  }
+
+  /** The connections of a player on this node. */
+  connectionsOf(playerId: string): ChatConnection[] {
+    return this.live.connectionsOf(playerId);
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private async append(
+    channel: string,
+    kind: ChannelKind,
+    m: store.NewChannelMessage,
+  ): Promise<{ offset: number; at: number }> {
+    const stored = await store.appendMessage(this.db, channel, kind, m);
+    if (stored.created) {
+      this.live.deliver(channel, {
+        offset: stored.offset,
+        sender: { id: m.senderId, name: m.senderName },
+        text: m.text,
+        ...(m.data ? { data: m.data } : {}),
+        at: stored.at,
+      });
+      const pruneUpTo = stored.offset - this.config.retention;
+      if (pruneUpTo > 0) {
+        store.pruneMessages(this.db, channel, pruneUpTo).catch((err: unknown) => {
+          this.log.warn({ err, channel }, 'could not prune a channel (tried again on its next message)');
+        });
+      }
+    }
+    if (kind === 'direct') await this.recordDirect(channel);
+    return { offset: stored.offset, at: stored.at };
+  }
+
+  /**
+   * A direct conversation appears in both players' directories from its first message: the
+   * recipient's clients then subscribe and receive it live.
+   */
+  private async recordDirect(channel: string): Promise<void> {
+    if (this.recordedDirect.has(channel)) return;
+    try {
+      const added = await store.addMembers(this.db, channel, directParticipants(channel)!);
+      // Only a cache of what the store already says: bounded by starting over.
+      if (this.recordedDirect.size >= MAX_RECORDED_DIRECT) this.recordedDirect.clear();
+      this.recordedDirect.add(channel);
+      for (const playerId of added) this.directoryChanged(playerId);
+    } catch (err) {
+      this.log.error(
+        { err, channel },
+        'could not record a direct conversation (tried again on the next message)',
+      );
+    }
+  }
+
+  private bucketOf(playerId: string): TokenBucket {
+    let bucket = this.buckets.get(playerId);
+    if (!bucket) {
+      const { burst, perSecond } = this.config.publishRate;
+      bucket = new TokenBucket(burst, perSecond);
+      this.buckets.set(playerId, bucket);
+    }
+    return bucket;
+  }
+
+  private knownKind(channel: string): ChannelKind {
+    const kind = this.kindOf(channel);
+    if (!kind) throw ChannelError.of('NOT_FOUND', `there is no channel "${channel}"`);
+    return kind;
+  }
+
+  private privateOnly(channel: string): void {
+    const kind = this.knownKind(channel);
+    if (kind !== 'private') {
+      throw ChannelError.of(
+        'BAD_MESSAGE',
+        `${channel} is a ${kind} channel; only private channels have members`,
+      );
+    }
+  }
+}

@@ -1,0 +1,355 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type TestStore, testStoreTargets } from '@perihelion/db/testing';
+import {
+  CHAT_NAMESPACE,
+  type ChannelDirectory,
+  type ChannelMessages,
+  type ErrorPayload,
+  PROTOCOL_VERSION,
+  type PresenceChange,
+  type PublishResult,
+  protocolError,
+  type SubscribeResult,
+} from '@perihelion/protocol';
+import { Server } from 'socket.io';
+import { io, type Socket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Authenticator, AuthRefusal, type Principal } from '../auth/principal.js';
+import { SocketAuth } from '../auth/socket-auth.js';
+import { createPlayer, eventually, quietLogger, range, suiteStore } from '../durable/test-support.js';
+import { randomId } from '../ids.js';
+import { type ChannelConfig, Channels } from './channels.js';
+import { ChatGateway, type ChatNamespace } from './chat-gateway.js';
+import { principal } from './test-support.js';
+
+const targets = await testStoreTargets();
+type Transport = 'websocket' | 'polling';
+
+/** Access tokens are plain strings mapped to principals; `expired` stands for an expired JWT. */
+class FakeAuthenticator implements Authenticator {
+  readonly tokens = new Map<string, Principal>();
+  issue(p: Principal): string {
+    const token = randomId('tok', 8);
+    this.tokens.set(token, p);
+    return token;
+  }
+  async authenticate(token: string | undefined): Promise<Principal> {
+    if (token === 'expired') throw new AuthRefusal(protocolError('SESSION_EXPIRED', 'your session expired'));
+    const p = token === undefined ? undefined : this.tokens.get(token);
+    if (!p) throw new AuthRefusal(protocolError('UNAUTHENTICATED', 'sign in first'));
+    return p;
+  }
+}
+
+/** A bare socket.io client on /chat that records every event. */
+class ChatClient {
+  readonly socket: Socket;
+  readonly received: { event: string; payload: unknown }[] = [];
+
+  constructor(url: string, transport: Transport, auth: Record<string, unknown>) {
+    this.socket = io(`${url}${CHAT_NAMESPACE}`, {
+      transports: [transport],
+      upgrade: false,
+      reconnection: false,
+      forceNew: true,
+      auth,
+    });
+    this.socket.onAny((event: string, payload: unknown) => this.received.push({ event, payload }));
+  }
+
+  connected(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.socket.connected) return resolve();
+      this.socket.once('connect', () => resolve());
+      this.socket.once('connect_error', reject);
+    });
+  }
+
+  refusal(): Promise<ErrorPayload> {
+    return new Promise((resolve) =>
+      this.socket.once('connect_error', (err) => resolve((err as { data: ErrorPayload }).data)),
+    );
+  }
+
+  events<T>(event: string): T[] {
+    return this.received.filter((r) => r.event === event).map((r) => r.payload as T);
+  }
+
+  offsets(channel: string): number[] {
+    return this.events<ChannelMessages>('channel:messages')
+      .filter((b) => b.channel === channel)
+      .flatMap((b) => b.messages.map((m) => m.offset));
+  }
+
+  directory(): string[] {
+    return (
+      this.events<ChannelDirectory>('channels')
+        .at(-1)
+        ?.channels.map((c) => c.name) ?? []
+    );
+  }
+
+  subscribe(channel: string, after?: number): Promise<SubscribeResult> {
+    return this.socket.emitWithAck(
+      'channel:subscribe',
+      after === undefined ? { channel } : { channel, after },
+    );
+  }
+
+  publish(channel: string, text: string, extra: Record<string, unknown> = {}): Promise<PublishResult> {
+    return this.socket.emitWithAck('channel:publish', { channel, text, nonce: randomId('n', 8), ...extra });
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+describe.each(targets)('ChatGateway on $name', (target) => {
+  const run = it.skipIf(target.skipReason !== null);
+  let store: TestStore;
+  suiteStore(target, (opened) => {
+    store = opened;
+  });
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function start(overrides: Partial<ChannelConfig> = {}, violationBurst = 40) {
+    const http: HttpServer = createServer();
+    const server = new Server(http, { transports: ['polling', 'websocket'], serveClient: false });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const auth = new FakeAuthenticator();
+    const names = { pub: randomId('pub', 6), ro: randomId('ro', 6) };
+    const channels = new Channels({
+      db: store.db,
+      logger: quietLogger(),
+      config: {
+        public: [names.pub],
+        readonly: [names.ro],
+        retention: 500,
+        presenceGraceMs: 0,
+        publishRate: { perSecond: 1000, burst: 1000 },
+        ...overrides,
+      },
+      sectorOf: () => null,
+    });
+    const gateway = new ChatGateway({
+      namespace: server.of(CHAT_NAMESPACE) as unknown as ChatNamespace,
+      auth: new SocketAuth({ authenticator: auth, logger: quietLogger(), expiryGraceMs: 0 }),
+      channels,
+      logger: quietLogger(),
+      guardLimits: {
+        messagesPerSecond: 1000,
+        messageBurst: 1000,
+        violationBurst,
+        violationsPerSecond: 0.001,
+      },
+    });
+    const clients: ChatClient[] = [];
+    cleanups.push(async () => {
+      for (const c of clients) c.close();
+      channels.close();
+      await server.close();
+    });
+    /** A connected client of a new player (or of `as`), on the given transport. */
+    const connect = async (transport: Transport, as?: Principal) => {
+      const p = as ?? principal(await createPlayer(store.db));
+      const client = new ChatClient(url, transport, {
+        protocol: PROTOCOL_VERSION,
+        accessToken: auth.issue(p),
+      });
+      clients.push(client);
+      await client.connected();
+      return { client, p };
+    };
+    const raw = (auth: Record<string, unknown>) => {
+      const client = new ChatClient(url, 'websocket', auth);
+      clients.push(client);
+      return client;
+    };
+    return { url, auth, names, channels, gateway, connect, raw };
+  }
+
+  run('refuses a handshake without a valid token or with another protocol, with the reason', async () => {
+    const { raw } = await start();
+    expect(await raw({ protocol: PROTOCOL_VERSION }).refusal()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await raw({ protocol: PROTOCOL_VERSION, accessToken: 'forged' }).refusal()).toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    expect(await raw({ protocol: PROTOCOL_VERSION, accessToken: 'expired' }).refusal()).toMatchObject({
+      code: 'SESSION_EXPIRED',
+    });
+    expect(await raw({ protocol: 1, accessToken: 'x' }).refusal()).toMatchObject({
+      code: 'PROTOCOL_MISMATCH',
+    });
+    expect(await raw({ protocol: 'three' }).refusal()).toMatchObject({ code: 'BAD_HANDSHAKE' });
+  });
+
+  for (const transport of ['websocket', 'polling'] as const) {
+    run(
+      `over ${transport}: directory on connect, publish, live delivery, replay after a reconnect`,
+      async () => {
+        const { names, channels, gateway, connect, url, auth } = await start();
+        const ada = await connect(transport);
+        const bob = await connect(transport);
+        expect(gateway.connections).toBe(2);
+        await eventually(() => expect(ada.client.directory()).toEqual([names.pub, names.ro]));
+        expect(await ada.client.subscribe(names.pub)).toMatchObject({ ok: true, head: 0, gap: false });
+        expect(await bob.client.subscribe(names.pub)).toMatchObject({ ok: true });
+        for (const i of range(1, 3)) {
+          expect(await ada.client.publish(names.pub, `hello ${i}`)).toMatchObject({ ok: true, offset: i });
+        }
+        await eventually(() => expect(bob.client.offsets(names.pub)).toEqual([1, 2, 3]));
+        bob.client.close();
+        for (const i of range(4, 6)) await channels.post(names.pub, { text: `while away ${i}` });
+        const back = new ChatClient(url, transport, {
+          protocol: PROTOCOL_VERSION,
+          accessToken: auth.issue(bob.p),
+        });
+        await back.connected();
+        expect(await back.subscribe(names.pub, 3)).toMatchObject({ ok: true, head: 6, gap: false });
+        await eventually(() => expect(back.offsets(names.pub)).toEqual([4, 5, 6]));
+        back.close();
+      },
+    );
+  }
+
+  run('the sender is always the connection’s player: a `sender` in the payload is refused', async () => {
+    const { names, channels, connect } = await start();
+    const ada = await connect('websocket', principal(await createPlayer(store.db), 'player', 'Ada'));
+    const spoof = await ada.client.publish(names.pub, 'I am the admin', {
+      sender: { id: 'system', name: 'Server' },
+    });
+    expect(spoof).toMatchObject({ ok: false, error: { code: 'BAD_MESSAGE' } });
+    expect(await ada.client.publish(names.pub, 'hi')).toMatchObject({ ok: true, offset: 1 });
+    const [stored] = (await channels.history(names.pub)).messages;
+    expect(stored).toMatchObject({ text: 'hi', sender: { id: ada.p.playerId, name: 'Ada' } });
+  });
+
+  run('a player cannot post announcements, an admin can; nobody reads another team or pair', async () => {
+    const { names, channels, connect } = await start();
+    const ada = await connect('websocket');
+    const admin = await connect('polling', principal(await createPlayer(store.db), 'admin', 'Root'));
+    expect(await ada.client.publish(names.ro, 'free ore!')).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await admin.client.publish(names.ro, 'maintenance')).toMatchObject({ ok: true, offset: 1 });
+    const [bobId, carlId] = [await createPlayer(store.db), await createPlayer(store.db)];
+    const team = `team:${randomId('t', 4)}`;
+    await channels.addMember(team, bobId);
+    expect(await ada.client.subscribe(team)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await admin.client.subscribe(team)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const pair = bobId < carlId ? `dm:${bobId}:${carlId}` : `dm:${carlId}:${bobId}`;
+    expect(await ada.client.subscribe(pair)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await ada.client.publish(pair, 'hi')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await ada.client.subscribe('nowhere')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await ada.client.publish('nowhere', 'x')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+  });
+
+  run('a direct message reaches the recipient live through their updated directory', async () => {
+    const { connect } = await start();
+    const ada = await connect('websocket');
+    const bob = await connect('polling');
+    const [a, b] = [ada.p.playerId, bob.p.playerId];
+    const pair = a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
+    expect(await ada.client.publish(pair, 'psst')).toMatchObject({ ok: true, offset: 1 });
+    await eventually(() => expect(bob.client.directory()).toContain(pair));
+    expect(await bob.client.subscribe(pair)).toMatchObject({ ok: true, kind: 'direct', head: 1 });
+    await eventually(() => expect(bob.client.offsets(pair)).toEqual([1]));
+  });
+
+  run('two tabs of one player are one presence; closing both is one leave', async () => {
+    const { names, connect } = await start();
+    const watcher = await connect('websocket');
+    await watcher.client.subscribe(names.pub);
+    const p = principal(await createPlayer(store.db), 'player', 'Ada');
+    const tab1 = await connect('websocket', p);
+    const tab2 = await connect('polling', p);
+    await tab1.client.subscribe(names.pub);
+    const ack = await tab2.client.subscribe(names.pub);
+    expect(ack.ok && ack.presence.map((e) => e.id).sort()).toEqual([watcher.p.playerId, p.playerId].sort());
+    await eventually(() =>
+      expect(watcher.client.events<PresenceChange>('presence')).toEqual([
+        { channel: names.pub, joined: [{ id: p.playerId, name: 'Ada' }], left: [] },
+      ]),
+    );
+    tab1.client.close();
+    tab2.client.close();
+    await eventually(() =>
+      expect(watcher.client.events<PresenceChange>('presence').at(-1)).toEqual({
+        channel: names.pub,
+        joined: [],
+        left: [p.playerId],
+      }),
+    );
+    expect(watcher.client.events('presence')).toHaveLength(2);
+  });
+
+  run(
+    'over the publish rate: RATE_LIMITED answers, then a disconnect for a client that keeps on',
+    async () => {
+      const { names, connect } = await start({ publishRate: { perSecond: 0.001, burst: 2 } }, 3);
+      const ada = await connect('websocket');
+      expect(await ada.client.publish(names.pub, 'one')).toMatchObject({ ok: true });
+      expect(await ada.client.publish(names.pub, 'two')).toMatchObject({ ok: true });
+      expect(await ada.client.publish(names.pub, 'three')).toMatchObject({
+        ok: false,
+        error: { code: 'RATE_LIMITED' },
+      });
+      const disconnected = new Promise<void>((resolve) =>
+        ada.client.socket.once('disconnect', () => resolve()),
+      );
+      for (let i = 0; i < 5; i++)
+        ada.client.socket.emit('channel:publish', { channel: names.pub, text: 'spam', nonce: `s${i}` });
+      await disconnected;
+      expect(ada.client.socket.connected).toBe(false);
+    },
+  );
+
+  run('session renewal: same player only; an expired session is disconnected with the reason', async () => {
+    const { connect, auth } = await start();
+    const p = { ...principal(await createPlayer(store.db)), expiresAt: Date.now() + 60_000 };
+    const ada = await connect('websocket', p);
+    const later = { ...p, expiresAt: Date.now() + 3_600_000 };
+    expect(await ada.client.socket.emitWithAck('session:renew', { accessToken: auth.issue(later) })).toEqual({
+      ok: true,
+      expiresAt: later.expiresAt,
+    });
+    const other = principal(await createPlayer(store.db));
+    expect(
+      await ada.client.socket.emitWithAck('session:renew', { accessToken: auth.issue(other) }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await ada.client.socket.emitWithAck('session:renew', { accessToken: 'forged' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    });
+    const short = await connect('polling', { ...p, expiresAt: Date.now() + 50 });
+    await eventually(() => expect(short.client.socket.connected).toBe(false));
+    expect(short.client.events<ErrorPayload>('server:error')).toEqual([
+      expect.objectContaining({ code: 'SESSION_EXPIRED' }),
+    ]);
+    expect(ada.client.socket.connected).toBe(true);
+  });
+
+  run('shutdown tells every client and closes them', async () => {
+    const { gateway, connect } = await start();
+    const ada = await connect('websocket');
+    gateway.shutdown();
+    await eventually(() => expect(ada.client.socket.connected).toBe(false));
+    expect(ada.client.events<ErrorPayload>('server:error')).toEqual([
+      expect.objectContaining({ code: 'SERVER_SHUTTING_DOWN' }),
+    ]);
+    await eventually(() => expect(gateway.connections).toBe(0));
+  });
+});

@@ -1,0 +1,193 @@
+import {
+  type ChatClientToServerEvents,
+  type ChatServerToClientEvents,
+  chatClientEventSchemas,
+  type ErrorPayload,
+  type PublishRequest,
+  protocolError,
+  type ReadMark,
+  type SessionRenew,
+  type SubscribeRequest,
+  sessionRenewSchema,
+} from '@perihelion/protocol';
+import type { Logger } from 'pino';
+import type { Namespace, Socket } from 'socket.io';
+import type { z } from 'zod';
+import type { SocketAuth } from '../auth/socket-auth.js';
+import { DEFAULT_GUARD_LIMITS, type GuardLimits, InboundGuard } from '../inbound-guard.js';
+import { SocketLink } from '../socket-link.js';
+import { TokenBucket } from '../token-bucket.js';
+import { ChannelError } from './channel-error.js';
+import type { Channels } from './channels.js';
+import type { ChatConnection } from './subscription.js';
+
+export type ChatNamespace = Namespace<ChatClientToServerEvents, ChatServerToClientEvents>;
+type ChatSocket = Socket<ChatClientToServerEvents, ChatServerToClientEvents>;
+
+export interface ChatGatewayOptions {
+  /** `io.of(CHAT_NAMESPACE)`. */
+  namespace: ChatNamespace;
+  /**
+   * The session checks shared by every namespace (`Realtime.auth`): admission by access token,
+   * expiry without renewal, `session:renew`.
+   */
+  auth: SocketAuth;
+  channels: Channels;
+  logger: Logger;
+  guardLimits?: GuardLimits;
+}
+
+/** Every event a `/chat` client may send, each with the schema it must match. */
+const CHAT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  ...chatClientEventSchemas,
+  'session:renew': sessionRenewSchema,
+};
+
+/** Refusals that say the client asks for what it may not have: charged to its violation budget. */
+const ABUSE_CODES: ReadonlySet<ErrorPayload['code']> = new Set(['RATE_LIMITED', 'FORBIDDEN', 'NOT_FOUND']);
+
+/**
+ * The `/chat` endpoint: admits a connection only with a valid access token (its own middleware,
+ * beside `/game`'s on the same connection), validates every message through an InboundGuard, and
+ * hands subscriptions, publishes and read marks to the Channels with the connection's principal:
+ * whatever a payload says, the sender is who the session says.
+ */
+export class ChatGateway {
+  private readonly nsp: ChatNamespace;
+  private readonly log: Logger;
+  private readonly channels: Channels;
+  private readonly limits: GuardLimits;
+
+  constructor(private readonly opts: ChatGatewayOptions) {
+    this.nsp = opts.namespace;
+    this.log = opts.logger;
+    this.channels = opts.channels;
+    this.limits = opts.guardLimits ?? DEFAULT_GUARD_LIMITS;
+    this.nsp.use(opts.auth.middleware);
+    this.nsp.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  get connections(): number {
+    return this.nsp.sockets.size;
+  }
+
+  /** Tells every chat connection the server is going away and closes it. */
+  shutdown(): void {
+    for (const socket of this.nsp.sockets.values()) {
+      socket.emit('server:error', protocolError('SERVER_SHUTTING_DOWN', 'server is restarting'));
+      socket.disconnect(true);
+    }
+  }
+
+  private onConnection(socket: ChatSocket): void {
+    const { auth } = this.opts;
+    const first = auth.track(socket);
+    const log = this.log.child({ player: first.playerId, conn: socket.id });
+    const link = new SocketLink(socket as unknown as Socket, (s) => {
+      log.warn('chat queue overflow: disconnecting a connection that cannot keep up');
+      s.disconnect(true);
+    });
+    const conn: ChatConnection = {
+      id: socket.id,
+      // Renewals may change the name or role (never the player); every check reads the newest.
+      get principal() {
+        return auth.principalOf(socket) ?? first;
+      },
+      send: (event, payload) => link.emitReliable(event, payload),
+      drop: (reason) => {
+        log.info({ reason }, 'dropping a chat connection');
+        socket.disconnect(true);
+      },
+    };
+    const guard = new InboundGuard(CHAT_SCHEMAS, this.limits);
+    // Refusals after validation (over the publish rate, forbidden channels) draw on a budget of
+    // their own with the guard's limits: a client that keeps trying is dropped all the same.
+    const violations = new TokenBucket(this.limits.violationBurst, this.limits.violationsPerSecond);
+    const refused = (error: ErrorPayload) => {
+      if (!ABUSE_CODES.has(error.code) || violations.take() || !socket.connected) return;
+      log.warn({ code: error.code }, 'disconnecting abusive chat client');
+      socket.disconnect(true);
+    };
+    log.debug({ transport: socket.conn.transport.name }, 'chat connected');
+
+    socket.use((packet, _next) => {
+      const verdict = guard.check(packet);
+      if (!verdict.ok) {
+        if (verdict.ack) verdict.ack({ ok: false, error: verdict.error });
+        if (verdict.report) link.emitReliable('server:error', verdict.error);
+        if (verdict.abusive) {
+          log.warn({ code: verdict.error.code }, 'disconnecting abusive chat client');
+          socket.disconnect(true);
+        }
+        return;
+      }
+      const event = packet[0] as keyof typeof CHAT_SCHEMAS;
+      const answer = (res: unknown) => {
+        if (verdict.ack) verdict.ack(res);
+        else if (isFailure(res)) link.emitReliable('server:error', res.error);
+      };
+      this.dispatch(socket, conn, event, verdict.data, answer, refused, log);
+    });
+
+    socket.on('disconnect', (reason) => {
+      log.debug({ reason }, 'chat disconnected');
+      this.channels.disconnected(socket.id);
+    });
+    void this.channels.connected(conn);
+  }
+
+  private dispatch(
+    socket: ChatSocket,
+    conn: ChatConnection,
+    event: string,
+    data: unknown,
+    answer: (res: unknown) => void,
+    refused: (error: ErrorPayload) => void,
+    log: Logger,
+  ): void {
+    switch (event) {
+      case 'channel:subscribe':
+        void this.channels.subscribe(conn.id, data as SubscribeRequest, (res) => {
+          if (!res.ok) refused(res.error);
+          answer(res);
+        });
+        return;
+      case 'channel:unsubscribe':
+        this.channels.unsubscribe(conn.id, (data as { channel: string }).channel);
+        return;
+      case 'channel:publish': {
+        const req = data as PublishRequest;
+        this.channels.publish(conn.id, req).then(
+          ({ offset, at }) => answer({ ok: true, channel: req.channel, offset, at }),
+          (err: unknown) => {
+            const error = failureOf(err, 'channel:publish', log);
+            refused(error);
+            answer({ ok: false, error });
+          },
+        );
+        return;
+      }
+      case 'channel:read':
+        this.channels.markRead(conn.id, data as ReadMark).catch((err: unknown) => {
+          log.warn({ err }, 'could not store a read mark');
+        });
+        return;
+      case 'session:renew':
+        this.opts.auth.renew(socket, (data as SessionRenew).accessToken).then(answer, (err: unknown) => {
+          answer({ ok: false, error: failureOf(err, 'session:renew', log) });
+        });
+        return;
+    }
+  }
+}
+
+/** A ChannelError is the client's answer; anything else is the server's fault, logged. */
+function failureOf(err: unknown, event: string, log: Logger): ErrorPayload {
+  if (err instanceof ChannelError) return { ...err.error, event };
+  log.error({ err, event }, 'chat request failed');
+  return protocolError('UNAVAILABLE', 'the server could not do that right now; try again', event);
+}
+
+function isFailure(res: unknown): res is { ok: false; error: ErrorPayload } {
+  return typeof res === 'object' && res !== null && (res as { ok?: unknown }).ok === false;
+}
