@@ -8,3 +8,5 @@ export const webDist =
 export const e2eDir = fileURLToPath(new URL('../', import.meta.url));
 /** Game content for the suites: quick builds, no raids (overrides merged onto the default content). */
 export const e2eContent = fileURLToPath(new URL('../fixtures/content.e2e.json', import.meta.url));
+/** The publish API key the suites' server is started with (the tests publish like a backend would). */
+export const e2eApiKey = 'e2e-publish-api-key-0123456789';
