@@ -2,6 +2,7 @@ import { ChatError, GameClient, type TransportName } from '@perihelion/client';
 import { CHAT_NAMESPACE, directChannel } from '@perihelion/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from './server.js';
+import { FaultProxy } from './testing/fault-proxy.js';
 import { eventually, RawClient, startTestServer } from './testing/test-server.js';
 
 const texts = (client: GameClient, channel: string) =>
@@ -117,6 +118,44 @@ describe.each<TransportName>(['websocket', 'polling'])('chat on the real server 
     await admin.chat.publish('announcements', 'Maintenance at noon');
     await eventually(() => texts(ada, 'announcements').length === 1, 'announcement');
     expect(texts(ada, 'announcements')).toEqual(['Op: Maintenance at noon']);
+  });
+
+  it('a client further behind than the retained history is told so and reloads the recent history', async () => {
+    await server.close();
+    server = await startTestServer({ CHAT_RETENTION: '5' });
+    const proxy = await FaultProxy.start(server.url);
+    try {
+      const ada = new GameClient({
+        url: proxy.url,
+        sector: 'chat',
+        name: 'Ada',
+        transport,
+        socketOptions: { reconnectionDelay: 100, reconnectionDelayMax: 300 },
+      });
+      clients.push(ada);
+      ada.connect();
+      await eventually(() => ada.chat.subscription('global')?.state === 'live', 'global live');
+      await server.channels.post('global', { text: 'before 1' });
+      await server.channels.post('global', { text: 'before 2' });
+      const global = ada.chat.subscription('global')!;
+      await eventually(() => global.lastOffset === 2, 'first two messages');
+      let resets = 0;
+      global.on('reset', () => resets++);
+
+      proxy.setOffline(true);
+      await eventually(() => !ada.chat.connected, 'offline');
+      for (let i = 1; i <= 10; i++) await server.channels.post('global', { text: `missed ${i}` });
+      proxy.setOffline(false);
+
+      await eventually(() => global.lastOffset === 12, 'caught up with the recent history', 15_000);
+      expect(resets).toBe(1);
+      expect(global.gap).toBe(true);
+      expect(global.messages.map((m) => [m.offset, m.text])).toEqual(
+        [8, 9, 10, 11, 12].map((offset) => [offset, `missed ${offset - 2}`]),
+      );
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('two tabs of one player are one presence; leaving is seen by others', async () => {

@@ -60,7 +60,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const metrics = createMetrics(counts);
   const app = await createHttpApp({
     logger,
-    webDist: config.WEB_DIST || defaultWebDist,
+    webDist: config.WEB_DIST ? resolve(config.WEB_DIST) : defaultWebDist,
     metrics: metrics.registry,
     health: counts,
     leave: (token) => realtime?.gateway.leaveByToken(token) ?? false,
