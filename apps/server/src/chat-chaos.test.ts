@@ -1,4 +1,5 @@
 import { type ChatOnlyClient, connectChat, type TransportName } from '@perihelion/client';
+import { mulberry32 } from '@perihelion/game';
 import { type ChatMessage, directChannel, PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FaultProxy } from './testing/fault-proxy.js';
@@ -20,18 +21,6 @@ const DIRECT_PER_CLIENT = 2;
 const TEAM_SIZE = 10;
 const API_KEY = 'chaos-api-key-0123456789';
 const ADMIN_TOKEN = 'chaos-admin-token-0123456789';
-
-/** A small deterministic generator: a failing run can be replayed with the seed it prints. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Participant {
   index: number;
@@ -70,7 +59,7 @@ describe('chat under chaos', () => {
   it('every client ends with every message of its channels, in order, exactly once', async () => {
     const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
     console.log(`chat chaos seed: ${seed} (CHAOS_SEED=${seed} replays it)`);
-    const random = rng(seed);
+    const random = mulberry32(seed);
     server = await GameServer.start({ env });
     proxy = await FaultProxy.start(server.url);
     const api = async (method: string, path: string, key: string, body?: unknown) => {

@@ -1,6 +1,7 @@
 import { type ChatMessage, directChannel } from '@perihelion/protocol';
 import { describe, expect, it } from 'vitest';
-import { ChatClient, type ChatClientOptions } from './chat-client.js';
+import { ChatClient } from './chat-client.js';
+import type { ChatClientOptions } from './chat-client-options.js';
 import { ChatError } from './chat-error.js';
 import {
   FakeChatServer,

@@ -1,79 +1,27 @@
 import {
   type ChannelInfo,
-  type ChatMessage,
   channelNameSchema,
-  chatServerEventSchemas,
   directChannel,
-  type ErrorPayload,
-  errorPayloadSchema,
   publishRequestSchema,
-  subscribeResultSchema,
 } from '@perihelion/protocol';
 import { Emitter } from '../emitter.js';
-import { isPermanentHandshakeRefusal } from '../refusals.js';
-import { RetryTimer } from '../retry-timer.js';
-import { ChannelSubscription, type SubscriptionHost } from './channel-subscription.js';
-import { ChatError, isTransient } from './chat-error.js';
+import type { ChannelSubscription, SubscriptionHost } from './channel-subscription.js';
+import type { ChatClientEvents } from './chat-client-events.js';
+import {
+  type ChatClientOptions,
+  type ResolvedChatClientOptions,
+  resolveChatClientOptions,
+} from './chat-client-options.js';
+import { ChatError } from './chat-error.js';
 import type { ChatSocket } from './chat-socket.js';
+import { DirectorySync } from './directory-sync.js';
 import type { PendingPublish, PublishReceipt } from './outbox.js';
 import { Publisher } from './publisher.js';
 import { ReadMarks } from './read-marks.js';
+import { ReconnectPolicy } from './reconnect-policy.js';
+import { listenToChatServer } from './server-events.js';
+import { SubscriptionRegistry } from './subscription-registry.js';
 import { Timers } from './timers.js';
-
-export interface ChatClientOptions {
-  /**
-   * The own player id, once known: own messages never count as unread, and sendDirect() names
-   * the direct channel with it.
-   */
-  self: () => string | null;
-  /** Subscribe to every channel of the server's directory, and drop those it removes. Default true. */
-  autoSubscribe?: boolean;
-  /** Messages kept per subscription, newest kept. Default 500. */
-  historyLimit?: number;
-  /** A subscribe or publish unanswered this long on a live connection is sent again. Default 10 s. */
-  ackTimeoutMs?: number;
-  /** Least time between two read-mark messages (they are coalesced). Default 250 ms. */
-  readIntervalMs?: number;
-  /** Wait before retrying after an answer that may pass (UNAVAILABLE…). Default 1 s. */
-  retryDelayMs?: number;
-  /**
-   * Bring the socket back when Socket.IO will not by itself: after the server closed it (`io
-   * server disconnect`, e.g. a restart or an expired session) or its middleware refused the
-   * handshake for a reason that may pass. Never after the socket's owner disconnected it, nor for
-   * a permanent refusal (PROTOCOL_MISMATCH, BAD_HANDSHAKE). Default true.
-   */
-  reconnect?: boolean;
-  /** First delay of those reconnects (doubling, jittered, up to 3 s or this). Default 500 ms. */
-  reconnectDelayMs?: number;
-}
-
-export interface ChatClientEvents {
-  /** The server's list of channels this player may read (on connect and whenever it changes). */
-  directory: (channels: readonly ChannelInfo[]) => void;
-  /** A subscription was created (by subscribe() or from the directory). */
-  subscribed: (subscription: ChannelSubscription) => void;
-  /** A subscription ended (see ChannelSubscriptionEvents.closed for the reason). */
-  unsubscribed: (channel: string, reason: ErrorPayload | null) => void;
-  /** A new message on any subscribed channel (each offset once, in order per channel). */
-  message: (channel: string, message: ChatMessage) => void;
-  /** The server reported an error, or sent something that does not match the protocol. */
-  error: (error: ErrorPayload) => void;
-}
-
-const DEFAULTS = {
-  autoSubscribe: true,
-  historyLimit: 500,
-  ackTimeoutMs: 10_000,
-  readIntervalMs: 250,
-  retryDelayMs: 1000,
-  reconnect: true,
-  reconnectDelayMs: 500,
-} as const;
-
-const LEFT_DIRECTORY: ErrorPayload = {
-  code: 'FORBIDDEN',
-  message: 'the channel is no longer in this player’s directory',
-};
 
 /**
  * Channels over the `/chat` namespace as typed subscriptions that survive reconnects: after every
@@ -83,49 +31,33 @@ const LEFT_DIRECTORY: ErrorPayload = {
  *
  * It does not own the socket: it listens to it, and the socket's owner connects, reconnects and
  * authenticates it. Every server event is validated against the protocol's schemas.
+ *
+ * This class is the public face and the connection's timeline (connect, disconnect, close); the
+ * work is done by its parts: SubscriptionRegistry (subscribe and resume), DirectorySync (follow
+ * the server's channel list), Publisher (the outbox), ReadMarks and ReconnectPolicy.
  */
 export class ChatClient {
   private readonly events = new Emitter<ChatClientEvents>();
-  private readonly options: Required<Omit<ChatClientOptions, 'self'>>;
-  private readonly reconnects: RetryTimer;
-  private readonly subs = new Map<string, ChannelSubscription>();
-  /** The request id of each subscription's latest subscribe: older answers are ignored. */
-  private readonly requests = new WeakMap<ChannelSubscription, number>();
-  private nextRequest = 1;
-  private _directory: readonly ChannelInfo[] = [];
-  /** Listed channels unsubscribed here: not auto-subscribed again until they leave the list. */
-  private readonly optedOut = new Set<string>();
+  private readonly options: ResolvedChatClientOptions;
   private readonly timers = new Timers();
+  private readonly reconnects: ReconnectPolicy;
+  private readonly subs: SubscriptionRegistry;
+  private readonly directorySync: DirectorySync;
   private readonly publisher: Publisher;
   private readonly readMarks: ReadMarks;
   /** Bumped on every connect and disconnect: an answer from an older connection is stale. */
   private epoch = 0;
   private closed = false;
-  private readonly detach: Array<() => void> = [];
-  private readonly host: SubscriptionHost;
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly socket: ChatSocket,
     private readonly clientOptions: ChatClientOptions,
   ) {
-    const { self: _self, ...rest } = clientOptions;
-    this.options = { ...DEFAULTS, ...stripUndefined(rest) };
-    const delay = this.options.reconnectDelayMs;
-    this.reconnects = new RetryTimer(delay, Math.max(delay, 3000));
-    this.host = {
-      self: () => this.clientOptions.self(),
-      markRead: (channel, upTo) => this.markRead(channel, upTo),
-      unsubscribe: (channel) => this.unsubscribe(channel),
-      publish: (channel, text) => this.publish(channel, text),
-      resync: (channel) => this.resync(channel),
-    };
-    this.publisher = new Publisher(
-      socket,
-      () => this.epoch,
-      this.timers,
-      this.options,
-      (event) => this.reportMalformed(event),
-    );
+    this.options = resolveChatClientOptions(clientOptions);
+    const malformed = (event: string) => this.reportMalformed(event);
+    this.reconnects = new ReconnectPolicy(socket, this.options, () => this.closed);
+    this.publisher = new Publisher(socket, () => this.epoch, this.timers, this.options, malformed);
     this.readMarks = new ReadMarks(
       (channel, upTo) => {
         // A mark for a channel not resumed yet on this connection waits for its answer.
@@ -136,7 +68,44 @@ export class ChatClient {
       this.options.readIntervalMs,
       this.timers,
     );
-    this.listen();
+    const host: SubscriptionHost = {
+      self: () => this.clientOptions.self(),
+      markRead: (channel, upTo) => this.markRead(channel, upTo),
+      unsubscribe: (channel) => this.unsubscribe(channel),
+      publish: (channel, text) => this.publish(channel, text),
+      resync: (channel) => this.subs.resync(channel),
+    };
+    this.subs = new SubscriptionRegistry({
+      socket,
+      host,
+      events: this.events,
+      readMarks: this.readMarks,
+      timers: this.timers,
+      options: this.options,
+      epoch: () => this.epoch,
+      isClosed: () => this.closed,
+      malformed,
+    });
+    this.directorySync = new DirectorySync(this.subs, this.options.autoSubscribe, (channel) =>
+      this.subscribe(channel),
+    );
+    this.stopListening = listenToChatServer(
+      socket,
+      {
+        connect: () => this.onConnect(),
+        disconnect: (reason) => this.onDisconnect(reason),
+        connectError: (err) => this.reconnects.connectFailed(err),
+        messages: (batch) => this.subs.get(batch.channel)?.receive(batch.messages),
+        presence: (change) => this.subs.get(change.channel)?.presenceChanged(change),
+        directory: ({ channels }) => this.onDirectory(channels),
+        channelClosed: ({ channel, reason }) => {
+          const sub = this.subs.get(channel);
+          if (sub) this.subs.drop(sub, reason);
+        },
+        serverError: (error) => this.events.emit('error', error),
+      },
+      malformed,
+    );
     if (socket.connected) this.onConnect();
   }
 
@@ -152,11 +121,11 @@ export class ChatClient {
 
   /** Every channel the server says this player may read now (empty until it has said so). */
   get directory(): readonly ChannelInfo[] {
-    return this._directory;
+    return this.directorySync.channels;
   }
 
   get subscriptions(): ReadonlyMap<string, ChannelSubscription> {
-    return this.subs;
+    return this.subs.all;
   }
 
   subscription(channel: string): ChannelSubscription | undefined {
@@ -183,27 +152,21 @@ export class ChatClient {
    * Throws a ChatError (BAD_MESSAGE) for a name no channel can have.
    */
   subscribe(channel: string): ChannelSubscription {
-    this.assertOpen();
+    if (this.closed) throw new ChatError('CLOSED', 'the chat client was closed');
     const existing = this.subs.get(channel);
     if (existing) return existing;
     const name = channelNameSchema.safeParse(channel);
     if (!name.success)
       throw new ChatError('BAD_MESSAGE', name.error.issues[0]?.message ?? 'bad name', channel);
-    this.optedOut.delete(channel);
-    const sub = new ChannelSubscription(channel, this.host, this.options.historyLimit);
-    sub.on('message', (message) => this.events.emit('message', channel, message));
-    this.subs.set(channel, sub);
-    this.events.emit('subscribed', sub);
-    this.sendSubscribe(sub);
-    return sub;
+    this.directorySync.optIn(channel);
+    return this.subs.add(channel);
   }
 
   unsubscribe(channel: string): void {
     const sub = this.subs.get(channel);
     if (!sub) return;
-    if (sub.listed) this.optedOut.add(channel);
-    if (this.socket.connected) this.socket.emit('channel:unsubscribe', { channel });
-    this.drop(sub, null);
+    this.directorySync.optOut(sub);
+    this.subs.leave(sub, null);
   }
 
   /** The direct channel with `playerId`, subscribed (e.g. to open a conversation before writing). */
@@ -264,71 +227,32 @@ export class ChatClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const off of this.detach) off();
+    this.stopListening();
     this.timers.clear();
     this.reconnects.cancel();
     this.publisher.close();
-    for (const sub of [...this.subs.values()]) this.drop(sub, null);
+    this.subs.dropAll();
     this.events.removeAll();
   }
 
-  // ---- connection ------------------------------------------------------------------------------
-
-  private listen(): void {
-    const { socket } = this;
-    const onConnect = () => this.onConnect();
-    const onDisconnect = (reason: string) => this.onDisconnect(reason);
-    const onConnectError = (err: Error & { data?: unknown }) => this.onConnectError(err);
-    const onMessages = (raw: unknown) => {
-      const batch = this.parse('channel:messages', raw);
-      if (batch) this.subs.get(batch.channel)?.receive(batch.messages);
-    };
-    const onPresence = (raw: unknown) => {
-      const change = this.parse('presence', raw);
-      if (change) this.subs.get(change.channel)?.presenceChanged(change);
-    };
-    const onChannels = (raw: unknown) => {
-      const directory = this.parse('channels', raw);
-      if (directory) this.onDirectory(directory.channels);
-    };
-    const onClosed = (raw: unknown) => {
-      const closed = this.parse('channel:closed', raw);
-      const sub = closed && this.subs.get(closed.channel);
-      if (sub) this.drop(sub, closed.reason);
-    };
-    const onError = (raw: unknown) => {
-      const error = this.parse('server:error', raw);
-      if (error) this.events.emit('error', error);
-    };
-    socket.on('connect', onConnect);
-    socket.on('disconnect', onDisconnect);
-    socket.on('connect_error', onConnectError);
-    socket.on('channel:messages', onMessages);
-    socket.on('presence', onPresence);
-    socket.on('channels', onChannels);
-    socket.on('channel:closed', onClosed);
-    socket.on('server:error', onError);
-    this.detach.push(
-      () => socket.off('connect', onConnect),
-      () => socket.off('disconnect', onDisconnect),
-      () => socket.off('connect_error', onConnectError),
-      () => socket.off('channel:messages', onMessages),
-      () => socket.off('presence', onPresence),
-      () => socket.off('channels', onChannels),
-      () => socket.off('channel:closed', onClosed),
-      () => socket.off('server:error', onError),
-    );
+  private onConnect(): void {
+    if (this.closed) return;
+    this.reconnects.connected();
+    this.epoch++;
+    this.subs.resumeAll();
+    this.publisher.flush();
   }
 
-  /** Validates a server event; a malformed one is reported and ignored. */
-  private parse<E extends keyof typeof chatServerEventSchemas>(
-    event: E,
-    raw: unknown,
-  ): ReturnType<(typeof chatServerEventSchemas)[E]['parse']> | null {
-    const parsed = chatServerEventSchemas[event].safeParse(raw);
-    if (parsed.success) return parsed.data as ReturnType<(typeof chatServerEventSchemas)[E]['parse']>;
-    this.reportMalformed(event);
-    return null;
+  private onDisconnect(reason: string): void {
+    this.epoch++;
+    this.subs.offline();
+    this.publisher.connectionLost();
+    this.reconnects.disconnected(reason);
+  }
+
+  private onDirectory(channels: readonly ChannelInfo[]): void {
+    this.directorySync.apply(channels);
+    this.events.emit('directory', channels);
   }
 
   private reportMalformed(event: string): void {
@@ -338,118 +262,4 @@ export class ChatClient {
       event,
     });
   }
-
-  private onConnect(): void {
-    if (this.closed) return;
-    this.reconnects.succeeded();
-    this.epoch++;
-    for (const sub of this.subs.values()) this.sendSubscribe(sub);
-    this.publisher.flush();
-  }
-
-  private onDisconnect(reason: string): void {
-    this.epoch++;
-    for (const sub of this.subs.values()) sub.offline();
-    this.publisher.connectionLost();
-    // Socket.IO comes back by itself after a network loss, not when the server closed us.
-    if (reason === 'io server disconnect') this.reconnectLater();
-  }
-
-  private onConnectError(err: Error & { data?: unknown }): void {
-    const refusal = errorPayloadSchema.safeParse(err.data);
-    if (refusal.success && isPermanentHandshakeRefusal(refusal.data.code)) return;
-    // A refusal by the server's middleware stops Socket.IO's own retries; a network error doesn't.
-    this.reconnectLater();
-  }
-
-  private reconnectLater(): void {
-    if (!this.options.reconnect || this.closed) return;
-    this.reconnects.schedule(() => {
-      if (!this.closed && !this.socket.active) this.socket.connect();
-    });
-  }
-
-  // ---- subscriptions ---------------------------------------------------------------------------
-
-  private sendSubscribe(sub: ChannelSubscription): void {
-    if (this.closed || !this.socket.connected) return;
-    const id = this.nextRequest++;
-    this.requests.set(sub, id);
-    const epoch = this.epoch;
-    const current = () =>
-      epoch === this.epoch && this.requests.get(sub) === id && this.subs.get(sub.channel) === sub;
-    const timeout = this.timers.later(this.options.ackTimeoutMs, () => {
-      if (current() && sub.state === 'pending') this.sendSubscribe(sub);
-    });
-    this.socket.emit('channel:subscribe', sub.subscribeRequest(), (raw: unknown) => {
-      this.timers.cancel(timeout);
-      if (current()) this.onSubscribeAnswer(sub, raw, current);
-    });
-  }
-
-  private onSubscribeAnswer(sub: ChannelSubscription, raw: unknown, current: () => boolean): void {
-    const parsed = subscribeResultSchema.safeParse(raw);
-    if (!parsed.success) {
-      this.reportMalformed('channel:subscribe');
-      this.timers.later(this.options.retryDelayMs, () => current() && this.sendSubscribe(sub));
-      return;
-    }
-    const res = parsed.data;
-    if (res.ok) {
-      sub.accepted(res);
-      if (this.readMarks.has(sub.channel)) this.readMarks.flush();
-      return;
-    }
-    if (isTransient(res.error.code) || res.error.code === 'RATE_LIMITED') {
-      this.timers.later(this.options.retryDelayMs, () => current() && this.sendSubscribe(sub));
-      return;
-    }
-    this.drop(sub, res.error);
-  }
-
-  /** The stream skipped an offset: subscribe again from the last one this client has. */
-  private resync(channel: string): void {
-    const sub = this.subs.get(channel);
-    if (!sub || !this.socket.connected) return;
-    this.socket.emit('channel:unsubscribe', { channel });
-    this.sendSubscribe(sub);
-  }
-
-  private onDirectory(channels: readonly ChannelInfo[]): void {
-    this._directory = channels;
-    const listed = new Map(channels.map((c) => [c.name, c]));
-    for (const name of this.optedOut) if (!listed.has(name)) this.optedOut.delete(name);
-    for (const sub of [...this.subs.values()]) {
-      if (!sub.listed || listed.has(sub.channel)) continue;
-      if (this.socket.connected) this.socket.emit('channel:unsubscribe', { channel: sub.channel });
-      this.drop(sub, LEFT_DIRECTORY);
-    }
-    for (const info of channels) {
-      let sub = this.subs.get(info.name);
-      if (!sub && this.options.autoSubscribe && !this.optedOut.has(info.name))
-        sub = this.subscribe(info.name);
-      if (!sub) continue;
-      sub.listed = true;
-      sub.setKind(info.kind);
-    }
-    this.events.emit('directory', channels);
-  }
-
-  private drop(sub: ChannelSubscription, reason: ErrorPayload | null): void {
-    if (this.subs.get(sub.channel) !== sub) return;
-    this.subs.delete(sub.channel);
-    this.readMarks.forget(sub.channel);
-    sub.end(reason);
-    this.events.emit('unsubscribed', sub.channel, reason);
-  }
-
-  // ---- helpers ---------------------------------------------------------------------------------
-
-  private assertOpen(): void {
-    if (this.closed) throw new ChatError('CLOSED', 'the chat client was closed');
-  }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

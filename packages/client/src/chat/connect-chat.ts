@@ -6,7 +6,8 @@ import {
 import type { TransportChoice } from '../api.js';
 import { ClientLink } from '../client-link.js';
 import { SessionAuth } from '../session-auth.js';
-import { ChatClient, type ChatClientOptions } from './chat-client.js';
+import { ChatClient } from './chat-client.js';
+import type { ChatClientOptions } from './chat-client-options.js';
 
 export interface ChatOnlyOptions {
   /** Server origin, e.g. "http://127.0.0.1:3000"; empty string = the page's own origin. */
