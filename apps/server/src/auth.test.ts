@@ -24,8 +24,8 @@ describe.each<TransportName>(['websocket', 'polling'])('signed sessions over %s'
   let server: RunningServer;
   const clients: RawClient[] = [];
   const gameClients: GameClient[] = [];
-  const raw = (auth: RawClientAuth = {}) => {
-    const c = new RawClient(server.url, transport, auth);
+  const raw = (auth: RawClientAuth = {}, namespace?: string) => {
+    const c = new RawClient(server.url, transport, auth, namespace);
     clients.push(c);
     return c;
   };
@@ -46,6 +46,12 @@ describe.each<TransportName>(['websocket', 'polling'])('signed sessions over %s'
     const err = await refusal(raw({ session: false }));
     expect(err.data?.code).toBe('UNAUTHENTICATED');
     expect(err.data?.message).toMatch(/sign in first: POST \/api\/session/);
+  });
+
+  it('serves nothing on the main namespace, even to a valid session', async () => {
+    const err = await refusal(raw({}, '/'));
+    expect(err.data?.code).toBe('NOT_FOUND');
+    expect(err.data?.message).toMatch(/\/game or \/chat/);
   });
 
   it('refuses a tampered token and one signed with another secret as UNAUTHENTICATED', async () => {

@@ -1,4 +1,4 @@
-import { type ChatOnlyClient, connectChat, type TransportName } from '@perihelion/client';
+import { type ChatClient, connectChat, GameClient, type TransportName } from '@perihelion/client';
 import { mulberry32 } from '@perihelion/game';
 import { type ChatMessage, directChannel, PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,9 +7,11 @@ import { freshDataDir, GameServer } from './testing/server-process.js';
 import { eventually, eventuallyAsync } from './testing/test-server.js';
 
 /*
- * Chaos: 50 chat clients (half WebSocket, half long-polling) talk in a shared channel, in two team
- * channels and in direct conversations while a TCP proxy between them and the server keeps cutting
- * random connections, and the server is killed (SIGKILL) and started again once, mid-conversation.
+ * Chaos: 50 clients (half WebSocket, half long-polling; six of them game clients flying in one
+ * sector) talk in a shared channel, in two team channels, in the sector's channel and in direct
+ * conversations, at the default chat rate limit, while a TCP proxy between them and the server
+ * keeps cutting random connections, and the server is killed (SIGKILL) and started again once,
+ * mid-conversation.
  * At the end every client must hold every message of every channel it reads, in offset order,
  * each exactly once, and every message a client sent must be stored exactly once.
  */
@@ -19,12 +21,23 @@ const GLOBAL_PER_CLIENT = 4;
 const TEAM_PER_MEMBER = 2;
 const DIRECT_PER_CLIENT = 2;
 const TEAM_SIZE = 10;
+/** The last few clients are game clients flying in one sector, talking in its sector channel too. */
+const PILOTS = 6;
+const SECTOR_PER_PILOT = 3;
+const SECTOR = 'chaos';
 const API_KEY = 'chaos-api-key-0123456789';
 const ADMIN_TOKEN = 'chaos-admin-token-0123456789';
 
+/** A chat-only client or a game client flying in the sector: both talk through `chat`. */
+interface Talker {
+  readonly chat: ChatClient;
+  readonly auth: { readonly session: { playerId: string } | null };
+  close(): void;
+}
+
 interface Participant {
   index: number;
-  client: ChatOnlyClient;
+  client: Talker;
   playerId: string;
   /** Every message event per channel, in arrival order (offsets). */
   seen: Map<string, number[]>;
@@ -41,8 +54,6 @@ describe('chat under chaos', () => {
     AUTH_SECRET: 'chaos-secret-0123456789-0123456789-abcdef',
     API_KEY,
     ADMIN_TOKEN,
-    CHAT_RATE_PER_S: '20',
-    CHAT_BURST: '20',
     PRESENCE_GRACE_MS: '500',
     LOG_LEVEL: 'info',
   };
@@ -75,13 +86,27 @@ describe('chat under chaos', () => {
     // Everyone signs in and reads global; the first twenty join a team.
     for (let i = 0; i < CLIENTS; i++) {
       const transport: TransportName = i % 2 === 0 ? 'websocket' : 'polling';
-      const client = connectChat({
-        url: proxy.url,
-        name: `P${i}`,
-        transport,
-        socketOptions: { reconnectionDelay: 100, reconnectionDelayMax: 800 },
-        chat: { ackTimeoutMs: 3000, retryDelayMs: 300, reconnectDelayMs: 200 },
-      });
+      const socketOptions = { reconnectionDelay: 100, reconnectionDelayMax: 800 };
+      let client: Talker;
+      if (i >= CLIENTS - PILOTS) {
+        const pilot = new GameClient({
+          url: proxy.url,
+          sector: SECTOR,
+          name: `P${i}`,
+          transport,
+          socketOptions,
+        });
+        pilot.connect();
+        client = pilot;
+      } else {
+        client = connectChat({
+          url: proxy.url,
+          name: `P${i}`,
+          transport,
+          socketOptions,
+          chat: { ackTimeoutMs: 3000, retryDelayMs: 300, reconnectDelayMs: 200 },
+        });
+      }
       const p: Participant = { index: i, client, playerId: '', seen: new Map(), resets: [], channels: [] };
       client.chat.on('message', (channel, m: ChatMessage) => {
         const list = p.seen.get(channel) ?? [];
@@ -104,6 +129,7 @@ describe('chat under chaos', () => {
       if (team) await api('PUT', `/channels/${team}/members/${p.playerId}`, ADMIN_TOKEN);
       p.channels = ['global', 'announcements', ...(team ? [team] : [])];
       p.channels.push(directChannel(p.playerId, participants[peerOf(p.index)]!.playerId));
+      if (p.index >= CLIENTS - PILOTS) p.channels.push(`sector:${SECTOR}`);
     }
     for (const p of participants) {
       const team = teamOf(p.index);
@@ -129,8 +155,11 @@ describe('chat under chaos', () => {
       for (let k = 0; k < GLOBAL_PER_CLIENT; k++) plan(p, 'global', `g ${p.index}.${k}`);
       const team = teamOf(p.index);
       if (team) for (let k = 0; k < TEAM_PER_MEMBER; k++) plan(p, team, `t ${p.index}.${k}`);
-      const dm = p.channels.at(-1)!;
+      const dm = directChannel(p.playerId, participants[peerOf(p.index)]!.playerId);
       for (let k = 0; k < DIRECT_PER_CLIENT; k++) plan(p, dm, `d ${p.index}.${k}`);
+      if (p.index >= CLIENTS - PILOTS) {
+        for (let k = 0; k < SECTOR_PER_PILOT; k++) plan(p, `sector:${SECTOR}`, `s ${p.index}.${k}`);
+      }
     }
 
     // Faults: random connections cut every 600 ms; one SIGKILL and restart after ~5 s.

@@ -57,6 +57,9 @@ describe('publish API', () => {
     expect(await errorOf(wrong)).toMatchObject({ code: 'UNAUTHENTICATED', message: 'wrong API key' });
     const history = await call('GET', '/channels/global/messages', { key: 'nope' });
     expect(history.status).toBe(401);
+    // The key is checked before the body is even read.
+    const unreadBody = await call('POST', '/channels/global/messages', { key: null, raw: '{"text": ' });
+    expect(unreadBody.status).toBe(401);
   });
 
   it('refuses bad bodies and parameters, naming the field', async () => {

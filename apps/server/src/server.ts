@@ -104,8 +104,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     tokens,
     channels: messaging.channels,
     async close() {
-      messaging.close();
+      // The game namespace first: its players hear "restarting" before the shared connection closes.
       rt.gateway.shutdown();
+      messaging.close();
       rt.rooms.stopAll();
       rt.sessions.clear();
       // app.close() closes the HTTP server, which Socket.IO shares; close Socket.IO's engine first.
@@ -125,6 +126,11 @@ async function sessionTokens(config: Config, logger: Logger): Promise<SessionTok
       logger.info('session tokens signed with AUTH_SECRET');
       break;
     case 'file':
+      if (config.DATABASE_URL) {
+        logger.warn(
+          'AUTH_SECRET is not set: this server signs sessions with its own generated secret, so a session from another server on the same database is refused here; give every server the same AUTH_SECRET',
+        );
+      }
       logger.info(
         { file: source.file },
         source.created ? 'generated a session signing secret' : 'session signing secret loaded',

@@ -100,14 +100,32 @@ export const channelMessages = pgTable(
     senderName: text('sender_name').notNull(),
     text: text('text').notNull(),
     data: jsonb('data').$type<Record<string, unknown>>(),
-    /** The sender's id for this publish: a retry with the same nonce is stored once. */
+    /** The sender's id for this publish (what makes a retry idempotent is channel_nonces). */
     nonce: text('nonce'),
     at: at('at').notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.channel, t.offset] }),
-    uniqueIndex('channel_messages_nonce').on(t.channel, t.senderId, t.nonce).where(sql`nonce is not null`),
-  ],
+  (t) => [primaryKey({ columns: [t.channel, t.offset] })],
+);
+
+/**
+ * Which publish (channel, sender, nonce) was stored under which offset, written by the statement
+ * that stores the message: a retried publish is answered with that offset instead of being stored
+ * again. Kept by age (a day), not by the channel's retention, so a retry still matches after its
+ * message was pruned.
+ */
+export const channelNonces = pgTable(
+  'channel_nonces',
+  {
+    channel: text('channel')
+      .notNull()
+      .references(() => channels.name, { onDelete: 'cascade' }),
+    senderId: text('sender_id').notNull(),
+    nonce: text('nonce').notNull(),
+    offset: integer('offset').notNull(),
+    /** When the message was stored (its `at`): what the age-based pruning reads. */
+    at: at('at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.senderId, t.nonce] }), index('channel_nonces_at').on(t.at)],
 );
 
 /** Members of private channels (and participants of direct ones, once a message was sent). */

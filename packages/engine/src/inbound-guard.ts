@@ -88,13 +88,21 @@ export class InboundGuard {
     return { ok: true, data: parsed.data, ack };
   }
 
+  /**
+   * Charges one violation found after validation (e.g. a request the handler refused) to the same
+   * budget as the guard's own: false once the sender is abusive and should be disconnected.
+   */
+  charge(): boolean {
+    return this.violations.take();
+  }
+
   private reject(
     code: ErrorPayload['code'],
     message: string,
     event: string,
     ack: ((...args: unknown[]) => void) | null,
   ): Verdict {
-    const abusive = !this.violations.take();
+    const abusive = !this.charge();
     const now = performance.now();
     const last = this.lastReported.get(code) ?? Number.NEGATIVE_INFINITY;
     const report = now - last >= 1000 || code !== 'RATE_LIMITED';

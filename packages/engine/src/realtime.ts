@@ -3,6 +3,7 @@ import {
   type ClientToServerEvents,
   GAME_NAMESPACE,
   MAX_TRANSPORT_BYTES,
+  protocolError,
   type ServerToClientEvents,
 } from '@perihelion/protocol';
 import type { Logger } from 'pino';
@@ -63,6 +64,12 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     pingInterval: opts.pingIntervalMs,
     pingTimeout: opts.pingTimeoutMs,
     serveClient: false,
+  });
+  // Nothing is served on the main namespace; refusing it keeps anyone from holding a connection
+  // open there without a session.
+  io.of('/').use((_socket, next) => {
+    const message = 'connect to a namespace such as /game or /chat';
+    next(Object.assign(new Error(message), { data: protocolError('NOT_FOUND', message) }));
   });
   const rooms = new RoomRegistry({
     tickRate: opts.tickRate,

@@ -1,11 +1,7 @@
 import type { ErrorCode } from '@perihelion/protocol';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-
-/** Every refusal of the HTTP API has this body: a stable code to branch on and a sentence to read. */
-export interface ApiErrorBody {
-  error: { code: ErrorCode; message: string };
-}
+import { describeIssue, sendError } from '../http-errors.js';
 
 /** An expected refusal, thrown from a handler and turned into its JSON answer. */
 export class ApiError extends Error {
@@ -18,23 +14,11 @@ export class ApiError extends Error {
   }
 }
 
-export function sendError(
-  reply: FastifyReply,
-  status: number,
-  code: ErrorCode,
-  message: string,
-): FastifyReply {
-  const body: ApiErrorBody = { error: { code, message } };
-  return reply.code(status).send(body);
-}
-
 /** Parses with a zod schema or throws a 400 that names the offending field. */
 export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${what}.${issue.path.join('.')}` : what;
-  throw new ApiError(400, 'BAD_MESSAGE', `invalid ${where}: ${issue?.message ?? 'bad shape'}`);
+  throw new ApiError(400, 'BAD_MESSAGE', `invalid ${describeIssue(parsed.error, what)}`);
 }
 
 /**

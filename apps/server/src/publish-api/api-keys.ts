@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { sameSecret } from '../same-secret.js';
 import { ApiError } from './api-errors.js';
 
 /** What a caller of the HTTP API may do: backends publish and read, admins also manage members. */
@@ -10,13 +10,6 @@ export interface ApiKeys {
   apiKey: string | undefined;
   /** ADMIN_TOKEN: everything the API key may, plus admin operations (channel membership). */
   adminToken: string | undefined;
-}
-
-/** Constant-time comparison of secrets of any length (hashing first evens out the lengths). */
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }
 
 function bearer(req: FastifyRequest): string | null {

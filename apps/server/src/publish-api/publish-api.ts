@@ -60,9 +60,12 @@ async function orApiError<T>(run: () => Promise<T>): Promise<T> {
  */
 export async function publishApi(app: FastifyInstance, opts: PublishApiOptions): Promise<void> {
   installErrorHandler(app);
+  // Before the body is read: a caller without a valid key gets 401, not a parse of its payload.
+  app.addHook('onRequest', async (req) => {
+    authorize(req, opts.keys, 'publish');
+  });
 
   app.post('/channels/:channel/messages', async (req, reply) => {
-    authorize(req, opts.keys, 'publish');
     const { channel } = parseOr400(channelParams, req.params, 'channel');
     const body = parseOr400(apiPublishSchema, req.body, 'body');
     const stored = await orApiError(() =>
@@ -76,7 +79,6 @@ export async function publishApi(app: FastifyInstance, opts: PublishApiOptions):
   });
 
   app.get('/channels/:channel/messages', async (req) => {
-    authorize(req, opts.keys, 'publish');
     const { channel } = parseOr400(channelParams, req.params, 'channel');
     const query = parseOr400(apiHistoryQuerySchema, req.query, 'query');
     const history = await orApiError(() =>
@@ -89,7 +91,6 @@ export async function publishApi(app: FastifyInstance, opts: PublishApiOptions):
   });
 
   app.get('/channels/:channel/presence', async (req) => {
-    authorize(req, opts.keys, 'publish');
     const { channel } = parseOr400(channelParams, req.params, 'channel');
     if (!opts.channels.kindOf(channel)) throw new ApiError(404, 'NOT_FOUND', `no such channel: ${channel}`);
     return { channel, players: opts.channels.presence(channel) };
@@ -110,7 +111,6 @@ export async function publishApi(app: FastifyInstance, opts: PublishApiOptions):
   });
 
   app.post('/players/:playerId/messages', async (req, reply) => {
-    authorize(req, opts.keys, 'publish');
     const { playerId } = parseOr400(playerParams, req.params, 'playerId');
     const body = parseOr400(apiSendToPlayerSchema, req.body, 'body');
     const sent = await opts.sendToPlayer(playerId, {

@@ -1,16 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IdentityProvider, SessionTokens } from '@perihelion/engine';
-import {
-  type ErrorCode,
-  protocolError,
-  type Role,
-  SESSION_PATH,
-  type SessionResponse,
-  sessionRequestSchema,
-} from '@perihelion/protocol';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { type Role, SESSION_PATH, type SessionResponse, sessionRequestSchema } from '@perihelion/protocol';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
+import { describeIssue, sendError } from '../http-errors.js';
+import { sameSecret } from '../same-secret.js';
 
 export interface SessionRouteOptions {
   /** Whose profile a request is for (the stored guest profiles). */
@@ -29,7 +22,6 @@ export interface SessionRouteOptions {
  * wrong admin token, 503 when the store cannot be reached.
  */
 export async function registerSessionRoute(app: FastifyInstance, opts: SessionRouteOptions): Promise<void> {
-  const adminDigest = opts.adminToken ? digest(opts.adminToken) : null;
   await app.register(async (scope) => {
     // Body parsing fails before the handler runs (not JSON, wrong content type): same error shape.
     scope.setErrorHandler((err: FastifyError, _req, reply) => {
@@ -45,13 +37,18 @@ export async function registerSessionRoute(app: FastifyInstance, opts: SessionRo
       reply.header('cache-control', 'no-store');
       const parsed = sessionRequestSchema.safeParse(req.body ?? {});
       if (!parsed.success) {
-        return sendError(reply, 400, 'BAD_MESSAGE', `invalid session request: ${describe(parsed.error)}`);
+        return sendError(
+          reply,
+          400,
+          'BAD_MESSAGE',
+          `invalid session request: ${describeIssue(parsed.error, 'body')}`,
+        );
       }
       const { profileToken, name, adminToken } = parsed.data;
       let role: Role = 'player';
       if (adminToken !== undefined) {
         // Checked before the profile is touched: a wrong admin token creates nothing.
-        if (!adminDigest || !timingSafeEqual(digest(adminToken), adminDigest)) {
+        if (!opts.adminToken || !sameSecret(adminToken, opts.adminToken)) {
           opts.logger.warn({ ip: req.ip }, 'session request with a wrong admin token');
           return sendError(reply, 403, 'FORBIDDEN', 'wrong admin token');
         }
@@ -81,23 +78,4 @@ export async function registerSessionRoute(app: FastifyInstance, opts: SessionRo
       return body;
     });
   });
-}
-
-/** Equal-length digests, so the comparison takes the same time whatever was presented. */
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
-}
-
-function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string): FastifyReply {
-  return reply.code(status).send({ error: protocolError(code, message) });
-}
-
-/** The first problem, with the field it is about. */
-function describe(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'bad body';
-  if (issue.code === 'unrecognized_keys')
-    return `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.path.length === 0) return `the body must be a JSON object (${issue.message})`;
-  return `${issue.path.join('.')}: ${issue.message}`;
 }

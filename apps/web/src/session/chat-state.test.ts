@@ -1,6 +1,6 @@
 import { ChatClient } from '@perihelion/client';
 import { type ChannelInfo, directChannel } from '@perihelion/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 // The SDK's in-memory `/chat` server: not part of the package's API, so reached by path.
 import { FakeChatServer } from '../../../../packages/client/src/chat/fake-chat-server.js';
 import { ChatState, type ChatStateOptions } from './chat-state.js';
@@ -192,14 +192,37 @@ describe('ChatState writing', () => {
 
   it('explains a refusal under the messages, for a while', async () => {
     const server = new FakeChatServer();
-    server.refusePublish = () => ({ code: 'RATE_LIMITED', message: 'too fast' });
+    server.refusePublish = () => ({ code: 'FORBIDDEN', message: 'muted', event: 'channel:publish' });
     const { client, state } = page(server, 'ann', 'Ann');
     client.subscribe('global');
     await settle();
     await state.send('global', 'spam');
     const notice = state.notice(performance.now());
-    expect(notice?.text).toBe('Slow down: you are sending messages too fast.');
+    expect(notice?.text).toBe('You cannot write in this channel.');
     expect(state.notice((notice?.at ?? 0) + 6000)).toBeNull();
+  });
+
+  it('says "slow down" while rate-limited, keeps the message pending and sends it after the pause', async () => {
+    vi.useFakeTimers();
+    try {
+      const server = new FakeChatServer();
+      let refusals = 1;
+      server.refusePublish = () =>
+        refusals-- > 0 ? { code: 'RATE_LIMITED', message: 'too fast', event: 'channel:publish' } : null;
+      const { client, state } = page(server, 'ann', 'Ann');
+      client.subscribe('global');
+      await vi.advanceTimersByTimeAsync(0);
+      const sent = state.send('global', 'spam');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(state.notice(performance.now())?.text).toMatch(/^Slow down/);
+      expect(state.pending('global').map((p) => p.text)).toEqual(['spam']);
+      await vi.advanceTimersByTimeAsync(1000);
+      await sent;
+      expect(state.pending('global')).toEqual([]);
+      expect(server.stored('global').map((m) => m.text)).toEqual(['spam']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -40,6 +40,7 @@ export interface ChatNotice {
 }
 
 const NOTICE_MS = 6000;
+const SLOW_DOWN = 'Slow down: you are sending messages too fast. Sending in a moment…';
 
 /**
  * The chat as this page shows it: which channels have tabs and in what order, which one is open,
@@ -71,6 +72,10 @@ export class ChatState {
     learnPeers(client.directory);
     client.on('directory', learnPeers);
     client.on('unsubscribed', (channel) => this.qaCache.delete(channel));
+    // RATE_LIMITED keeps the message (pending, sent after a pause): say why it is taking a while.
+    client.on('error', (error) => {
+      if (error.code === 'RATE_LIMITED' && error.event === 'channel:publish') this.say(SLOW_DOWN);
+    });
   }
 
   /** The tabs, in display order. */
@@ -150,8 +155,9 @@ export class ChatState {
   }
 
   /**
-   * Sends `text` to the open tab. Resolves once the server has stored it; a refusal becomes the
-   * panel's notice ("Slow down…") rather than an error.
+   * Sends `text` to the open tab. Resolves once the server has stored it (a rate-limited message
+   * waits, shown as pending, with a "Slow down…" notice); a refusal becomes the panel's notice
+   * rather than an error.
    */
   async send(channel: string, text: string): Promise<void> {
     const trimmed = text.trim();
@@ -284,7 +290,7 @@ function describeRefusal(err: unknown): string {
   if (!(err instanceof ChatError)) return err instanceof Error ? err.message : String(err);
   switch (err.code) {
     case 'RATE_LIMITED':
-      return 'Slow down: you are sending messages too fast.';
+      return SLOW_DOWN;
     case 'FORBIDDEN':
       return 'You cannot write in this channel.';
     case 'NOT_FOUND':

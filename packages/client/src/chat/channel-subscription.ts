@@ -9,6 +9,7 @@ import type {
 } from '@perihelion/protocol';
 import { Emitter } from '../emitter.js';
 import type { PublishReceipt } from './outbox.js';
+import type { SubscriptionPosition } from './parked-channels.js';
 
 export interface ChannelSubscriptionEvents {
   /** A new message, in offset order, each offset once (after a reconnect too). */
@@ -30,8 +31,9 @@ export interface ChannelSubscriptionEvents {
 }
 
 /**
- * `offline`: waiting for a connection; `pending`: subscribe sent, not answered yet; `live`:
- * messages flow; `closed`: over for good (subscribe again for a new one).
+ * `offline`: waiting for a connection; `pending`: subscribing (waiting for its turn, or sent and
+ * not answered yet); `live`: messages flow; `closed`: over for good (subscribe again for a new
+ * one, which resumes where this one was if the client still remembers it).
  */
 export type SubscriptionState = 'offline' | 'pending' | 'live' | 'closed';
 
@@ -45,9 +47,6 @@ export interface SubscriptionHost {
   resync(channel: string): void;
 }
 
-/** Held back while a subscribe is unanswered, then applied in arrival order after the answer. */
-type Held = { messages: readonly ChatMessage[] } | { presence: PresenceChange };
-
 /**
  * One channel as this client sees it: the messages in offset order, each exactly once, across any
  * number of reconnects; who is there; how much of it this player has not read yet.
@@ -57,6 +56,11 @@ type Held = { messages: readonly ChatMessage[] } | { presence: PresenceChange };
  * dropped, an offset beyond `lastOffset + 1` means something went missing and the channel is
  * resynchronised, and a `gap` answer (the client was away longer than the server keeps history)
  * resets it to the recent history with a 'reset' event instead of silently skipping.
+ *
+ * The server answers a subscribe before it sends any batch of that subscription, so whatever
+ * arrives while a subscribe is unanswered is left over from an earlier subscription of the same
+ * channel on this connection (superseded, or unsubscribed) and is dropped: the replay after the
+ * answer brings all of it again, relative to the position the answer is about.
  */
 export class ChannelSubscription {
   private readonly events = new Emitter<ChannelSubscriptionEvents>();
@@ -73,7 +77,6 @@ export class ChannelSubscription {
   private _kind: ChannelKind | null = null;
   private _gap = false;
   private _state: SubscriptionState = 'offline';
-  private held: Held[] = [];
   /** `after` of the subscribe in flight (what the answer is relative to). */
   private requestedAfter: number | undefined;
   /** Listed in the server's directory at some point: dropped when it leaves it. */
@@ -83,7 +86,17 @@ export class ChannelSubscription {
     readonly channel: string,
     private readonly host: SubscriptionHost,
     private readonly historyLimit: number,
-  ) {}
+    /** Where an earlier subscription to this channel ended: this one resumes from there. */
+    from?: SubscriptionPosition,
+  ) {
+    if (!from) return;
+    this._messages = from.messages;
+    this._lastOffset = from.lastOffset;
+    this.anchored = from.anchored;
+    this._readUpTo = from.readUpTo;
+    this._kind = from.kind;
+    this._gap = from.gap;
+  }
 
   /** Messages in offset order, oldest first (at most the client's `historyLimit`, newest kept). */
   get messages(): readonly ChatMessage[] {
@@ -154,10 +167,14 @@ export class ChannelSubscription {
 
   // ---- driven by the ChatClient ----------------------------------------------------------------
 
+  /** @internal A subscribe is on its way (queued or sent): nothing counts until its answer. */
+  markPending(): void {
+    if (this._state !== 'closed') this._state = 'pending';
+  }
+
   /** @internal The request to send on this connection; the subscription is pending until answered. */
   subscribeRequest(): SubscribeRequest {
-    this._state = 'pending';
-    this.held = [];
+    this.markPending();
     this.requestedAfter = this.anchored ? this._lastOffset : undefined;
     return this.requestedAfter === undefined
       ? { channel: this.channel }
@@ -169,7 +186,7 @@ export class ChannelSubscription {
     this._kind = kind;
   }
 
-  /** @internal The subscribe was accepted: settle the position, then apply what was held back. */
+  /** @internal The subscribe was accepted: settle the position; the replay follows. */
   accepted(ack: SubscribeAccepted): void {
     this._kind = ack.kind;
     const after = this.requestedAfter;
@@ -188,28 +205,17 @@ export class ChannelSubscription {
     this._state = 'live';
     this._presence = new Map(ack.presence.map((p) => [p.id, p.name]));
     this.raiseReadMark(ack.readUpTo);
-    const held = this.held;
-    this.held = [];
-    for (const item of held) {
-      if (this._state !== 'live') break;
-      if ('messages' in item) this.receive(item.messages);
-      else this.presenceChanged(item.presence);
-    }
   }
 
   /** @internal The connection dropped: everything in flight on it is gone. */
   offline(): void {
     if (this._state === 'closed') return;
     this._state = 'offline';
-    this.held = [];
   }
 
   /** @internal A batch of `channel:messages` for this channel. */
   receive(messages: readonly ChatMessage[]): void {
-    if (this._state === 'pending') {
-      this.held.push({ messages });
-      return;
-    }
+    // Not live: offline, closed, or pending (then it is left over from an earlier subscription).
     if (this._state !== 'live') return;
     const fresh: ChatMessage[] = [];
     let hole = false;
@@ -233,10 +239,7 @@ export class ChannelSubscription {
 
   /** @internal */
   presenceChanged(change: PresenceChange): void {
-    if (this._state === 'pending') {
-      this.held.push({ presence: change });
-      return;
-    }
+    // While pending, the answer's presence list (the whole of it) is still to come.
     if (this._state !== 'live') return;
     const joined: PresenceEntry[] = [];
     const left: PresenceEntry[] = [];
@@ -262,11 +265,23 @@ export class ChannelSubscription {
     return true;
   }
 
+  /** @internal Where this subscription is, to resume from later; null when it has nothing yet. */
+  position(): SubscriptionPosition | null {
+    if (!this.anchored && this._messages.length === 0) return null;
+    return {
+      messages: this._messages,
+      lastOffset: this._lastOffset,
+      anchored: this.anchored,
+      readUpTo: this._readUpTo,
+      kind: this._kind,
+      gap: this._gap,
+    };
+  }
+
   /** @internal Over for good; tells the listeners why, then forgets them. */
   end(reason: ErrorPayload | null): void {
     if (this._state === 'closed') return;
     this._state = 'closed';
-    this.held = [];
     this.events.emit('closed', reason);
     this.events.removeAll();
   }

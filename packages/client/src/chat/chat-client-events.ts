@@ -10,6 +10,10 @@ export interface ChatClientEvents {
   unsubscribed: (channel: string, reason: ErrorPayload | null) => void;
   /** A new message on any subscribed channel (each offset once, in order per channel). */
   message: (channel: string, message: ChatMessage) => void;
-  /** The server reported an error, or sent something that does not match the protocol. */
+  /**
+   * The server reported an error, or sent something that does not match the protocol. Also the
+   * start of a RATE_LIMITED episode on publishing (once per episode, `event: 'channel:publish'`):
+   * the messages wait and are sent after a pause (see ChatClient.rateLimited).
+   */
   error: (error: ErrorPayload) => void;
 }

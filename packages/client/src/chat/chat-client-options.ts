@@ -15,6 +15,18 @@ export interface ChatClientOptions {
   /** Wait before retrying after an answer that may pass (UNAVAILABLE…). Default 1 s. */
   retryDelayMs?: number;
   /**
+   * First pause after the server answered a publish with RATE_LIMITED (the message stays in the
+   * outbox); doubles while it keeps refusing, up to five times this. Default 1 s.
+   */
+  rateLimitDelayMs?: number;
+  /**
+   * Most subscribes sent and not answered yet on one connection (a player may have hundreds of
+   * channels: the rest wait their turn). Default 16.
+   */
+  maxSubscribesInFlight?: number;
+  /** Most subscribes sent per second (also the burst), well inside the server's guard. Default 40. */
+  subscribesPerSecond?: number;
+  /**
    * Bring the socket back when Socket.IO will not by itself: after the server closed it (`io
    * server disconnect`, e.g. a restart or an expired session) or its middleware refused the
    * handshake for a reason that may pass. Never after the socket's owner disconnected it, nor for
@@ -34,6 +46,9 @@ const DEFAULTS: ResolvedChatClientOptions = {
   ackTimeoutMs: 10_000,
   readIntervalMs: 250,
   retryDelayMs: 1000,
+  rateLimitDelayMs: 1000,
+  maxSubscribesInFlight: 16,
+  subscribesPerSecond: 40,
   reconnect: true,
   reconnectDelayMs: 500,
 };

@@ -33,8 +33,9 @@ import { Timers } from './timers.js';
  * authenticates it. Every server event is validated against the protocol's schemas.
  *
  * This class is the public face and the connection's timeline (connect, disconnect, close); the
- * work is done by its parts: SubscriptionRegistry (subscribe and resume), DirectorySync (follow
- * the server's channel list), Publisher (the outbox), ReadMarks and ReconnectPolicy.
+ * work is done by its parts: SubscriptionRegistry (subscribe and resume, a few at a time, and
+ * remember where ended subscriptions were), DirectorySync (follow the server's channel list),
+ * Publisher (the outbox, paused while the server says RATE_LIMITED), ReadMarks and ReconnectPolicy.
  */
 export class ChatClient {
   private readonly events = new Emitter<ChatClientEvents>();
@@ -57,7 +58,14 @@ export class ChatClient {
     this.options = resolveChatClientOptions(clientOptions);
     const malformed = (event: string) => this.reportMalformed(event);
     this.reconnects = new ReconnectPolicy(socket, this.options, () => this.closed);
-    this.publisher = new Publisher(socket, () => this.epoch, this.timers, this.options, malformed);
+    this.publisher = new Publisher(
+      socket,
+      () => this.epoch,
+      this.timers,
+      this.options,
+      malformed,
+      (error) => this.events.emit('error', error),
+    );
     this.readMarks = new ReadMarks(
       (channel, upTo) => {
         // A mark for a channel not resumed yet on this connection waits for its answer.
@@ -132,6 +140,15 @@ export class ChatClient {
     return this.subs.get(channel);
   }
 
+  /**
+   * The server answered a publish with RATE_LIMITED and none has gone through since: publishes
+   * wait in the outbox (pending) and go out after a pause. The start of each such episode is also
+   * reported once as an 'error' event with code RATE_LIMITED, e.g. for a "slow down" notice.
+   */
+  get rateLimited(): boolean {
+    return this.publisher.rateLimited;
+  }
+
   /** Publishes not answered yet (all, or one channel's), oldest first. */
   pending(channel?: string): PendingPublish[] {
     return this.publisher.pending(channel);
@@ -149,6 +166,8 @@ export class ChatClient {
   /**
    * Subscribes to `channel` (or returns the existing subscription): the recent history comes
    * first, then every new message. Refusals (not allowed, no such channel) end it with 'closed'.
+   * A channel subscribed not long ago (among the last 20 that ended) resumes where it was, with
+   * the messages it had: the server sends only what is missing.
    * Throws a ChatError (BAD_MESSAGE) for a name no channel can have.
    */
   subscribe(channel: string): ChannelSubscription {
@@ -183,9 +202,10 @@ export class ChatClient {
 
   /**
    * Publishes `text` on `channel`; resolves with where it was stored. Kept until the server
-   * answers, across reconnects (same nonce: stored once). Rejects with a ChatError when the server
-   * refuses it for good (RATE_LIMITED, FORBIDDEN, BAD_MESSAGE, NOT_FOUND…), or when the text or
-   * channel name is invalid (BAD_MESSAGE, without asking the server).
+   * answers, across reconnects (same nonce: stored once), and sent again after a pause when the
+   * server says RATE_LIMITED (see `rateLimited`). Rejects with a ChatError when the server refuses
+   * it for good (FORBIDDEN, BAD_MESSAGE, NOT_FOUND…), or when the text or channel name is invalid
+   * (BAD_MESSAGE, without asking the server).
    */
   publish(channel: string, text: string): Promise<PublishReceipt> {
     if (this.closed) return Promise.reject(new ChatError('CLOSED', 'the chat client was closed', channel));

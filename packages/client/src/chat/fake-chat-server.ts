@@ -9,7 +9,9 @@ import {
   readMarkSchema,
   subscribeRequestSchema,
 } from '@perihelion/protocol';
-import type { ChatSocket } from './chat-socket.js';
+import { FakeChatSocket, type FakeConnection, type Listener } from './fake-chat-socket.js';
+
+export { FakeChatSocket };
 
 /*
  * An in-memory stand-in for the server's `/chat` namespace, for the SDK's unit tests: it follows
@@ -18,8 +20,6 @@ import type { ChatSocket } from './chat-socket.js';
  * microtask, and a disconnect loses whatever was still on its way, as a dropped network does.
  * The real server is tested against the same contract in apps/server.
  */
-
-type Listener = (...args: unknown[]) => void;
 
 interface StoredChannel {
   kind: ChannelKind;
@@ -35,8 +35,6 @@ export interface FakeServerOptions {
   retention?: number;
   /** History sent to a subscribe without `after`. Default 100. */
   recent?: number;
-  /** Send the replay before the subscribe answer (the contract allows either order on the wire). */
-  replayBeforeAnswer?: boolean;
 }
 
 export class FakeChatServer {
@@ -46,7 +44,6 @@ export class FakeChatServer {
   private readonly directories = new Map<string, ChannelInfo[]>();
   private readonly retention: number;
   private readonly recent: number;
-  private readonly replayBeforeAnswer: boolean;
   /** Stores publishes but never answers them (the answer is "lost"). */
   dropPublishAnswers = false;
   /** Refuses a publish with this error (return null to accept). */
@@ -59,7 +56,6 @@ export class FakeChatServer {
   constructor(options: FakeServerOptions = {}) {
     this.retention = options.retention ?? 500;
     this.recent = options.recent ?? 100;
-    this.replayBeforeAnswer = options.replayBeforeAnswer ?? false;
   }
 
   /** A client socket for `playerId`, not connected yet. */
@@ -184,11 +180,11 @@ export class FakeChatServer {
       presence: this.presenceOf(channel),
     };
     const replay = ch.messages.filter((m) => m.offset >= from);
-    if (!this.replayBeforeAnswer) c.answer(ack, answer);
+    // As the real server does: the answer first, then the replay (then live messages).
+    c.answer(ack, answer);
     for (let i = 0; i < replay.length; i += 100) {
       c.send('channel:messages', { channel, messages: replay.slice(i, i + 100) });
     }
-    if (this.replayBeforeAnswer) c.answer(ack, answer);
     if (!wasThere) this.broadcastPresence(channel, c, { joined: [c.player], left: [] });
   }
 
@@ -266,128 +262,4 @@ function kindOf(name: string): ChannelKind {
   if (name.startsWith('dm:')) return 'direct';
   if (name.startsWith('team:')) return 'private';
   return 'public';
-}
-
-/** One connection's server side: what it subscribed to and how far each was sent. */
-class FakeConnection {
-  /** channel → highest offset sent on this connection. */
-  readonly subscriptions = new Map<string, number>();
-
-  constructor(
-    readonly socket: FakeChatSocket,
-    readonly player: PresenceEntry,
-    private readonly alive: () => boolean,
-  ) {}
-
-  send(event: string, payload: unknown): void {
-    queueMicrotask(() => {
-      if (this.alive()) this.socket.deliver(event, payload);
-    });
-  }
-
-  answer(ack: Listener, payload: unknown): void {
-    queueMicrotask(() => {
-      if (this.alive()) ack(payload);
-    });
-  }
-}
-
-/**
- * The client side of a fake connection, shaped like a socket.io-client Socket as far as the
- * ChatClient uses one (connected, on, off, emit with an ack). Like Socket.IO, emitting while
- * disconnected is not an error; unlike its default buffering, the packet is simply lost (the
- * ChatClient never relies on the buffer).
- */
-export class FakeChatSocket {
-  connected = false;
-  /** Like Socket.IO's: connected, or about to reconnect by itself (a network drop). */
-  active = false;
-  /** How often something called connect() (the ChatClient does after a server disconnect). */
-  connects = 0;
-  private readonly listeners = new Map<string, Set<Listener>>();
-  private connection: FakeConnection | null = null;
-  /** Every client → server packet (event, payload), including those lost to a disconnect. */
-  readonly emitted: Array<{ event: string; payload: unknown }> = [];
-
-  constructor(
-    private server: FakeChatServer,
-    readonly player: PresenceEntry,
-  ) {}
-
-  /** Typed as the real thing, for `new ChatClient(socket.typed(), …)`. */
-  typed(): ChatSocket {
-    return this as unknown as ChatSocket;
-  }
-
-  on(event: string, listener: Listener): this {
-    let set = this.listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(event, set);
-    }
-    set.add(listener);
-    return this;
-  }
-
-  off(event: string, listener: Listener): this {
-    this.listeners.get(event)?.delete(listener);
-    return this;
-  }
-
-  emit(event: string, ...args: unknown[]): this {
-    this.emitted.push({ event, payload: args[0] });
-    const connection = this.connection;
-    if (!this.connected || !connection) return this;
-    queueMicrotask(() => {
-      if (this.connection === connection) this.server.handle(connection, event, args);
-    });
-    return this;
-  }
-
-  /** Connects (to another server instance, if given: a restarted one with a fresh store). */
-  connect(server: FakeChatServer = this.server): this {
-    this.connects++;
-    if (this.connected) return this;
-    this.server = server;
-    const connection: FakeConnection = new FakeConnection(
-      this,
-      this.player,
-      () => this.connection === connection,
-    );
-    this.connection = connection;
-    this.connected = true;
-    this.active = true;
-    server.attach(connection);
-    this.fire('connect');
-    return this;
-  }
-
-  /**
-   * The network drops: both sides see it, and everything on its way is lost. With `io server
-   * disconnect` (the server closed it) Socket.IO does not reconnect by itself.
-   */
-  drop(reason = 'transport close'): void {
-    if (!this.connected || !this.connection) return;
-    const connection = this.connection;
-    this.connection = null;
-    this.connected = false;
-    this.active = reason !== 'io server disconnect';
-    this.server.detach(connection);
-    this.fire('disconnect', reason);
-  }
-
-  /** The server's middleware refuses the handshake (Socket.IO then stops retrying). */
-  refuse(error: ErrorPayload): void {
-    this.active = false;
-    this.fire('connect_error', Object.assign(new Error(error.message), { data: error }));
-  }
-
-  /** @internal A packet from the server. */
-  deliver(event: string, payload: unknown): void {
-    this.fire(event, payload);
-  }
-
-  private fire(event: string, ...args: unknown[]): void {
-    for (const listener of [...(this.listeners.get(event) ?? [])]) listener(...args);
-  }
 }

@@ -18,6 +18,8 @@ export interface PendingPublish {
 export interface OutboxEntry extends PendingPublish {
   /** Connection epoch it was last sent on, or null when it is waiting to be (re)sent. */
   sentOn: number | null;
+  /** Which send of the publisher it was last (its sequence number; 0 = never sent). */
+  sendNumber: number;
   /** A transient refusal: not before this time (Date.now()). */
   notBefore: number;
   resolve(receipt: PublishReceipt): void;
@@ -51,6 +53,7 @@ export class Outbox {
       text,
       nonce: createNonce(),
       sentOn: null,
+      sendNumber: 0,
       notBefore: 0,
       resolve,
       reject,

@@ -13,7 +13,7 @@ import {
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import { ChannelPresence, type PresenceChangeEvent } from './channel-presence.js';
-import { channelRules, type RuleContext } from './channel-rules.js';
+import { channelRules, type Decision, type RuleContext } from './channel-rules.js';
 import * as store from './channel-store.js';
 import { type ChatConnection, MAX_BATCH, Subscription } from './subscription.js';
 
@@ -25,6 +25,8 @@ export interface ChannelConnectionsOptions {
   kindOf(channel: string): ChannelKind | null;
   rules: RuleContext;
   directory(playerId: string): Promise<ChannelInfo[]>;
+  /** Most subscriptions one connection may hold (a repeated subscribe replaces, not adds). */
+  maxSubscriptions: number;
 }
 
 interface ConnState {
@@ -39,6 +41,10 @@ interface ConnState {
  * The live `/chat` connections of this node and their subscriptions: subscribe (ack, then the
  * replay, then live messages), fan-out of stored messages, presence, and re-checking what a
  * player may read when their channel set changes.
+ *
+ * Read-only channels (announcements) keep no presence: everyone may read them, so a roster would
+ * only fan every join and leave out to every reader. Their acks carry `presence: []` and no
+ * `presence` events are sent for them.
  */
 export class ChannelConnections {
   private readonly conns = new Map<string, ConnState>();
@@ -103,6 +109,10 @@ export class ChannelConnections {
    * `answer` gets the ack before any replay batch; then the messages after the client's `after`
    * (or the recent history, on a gap too) follow, then live ones. A repeated subscribe to the
    * same channel replaces the earlier one. Never rejects.
+   *
+   * A permission that can be revoked (teams, sectors) is checked after the subscription is
+   * registered: a removal whose directory refresh completes during the check then finds it and
+   * closes it. Any other kind is checked first, so a refusal tracks nothing.
    */
   async subscribe(
     connId: string,
@@ -116,31 +126,42 @@ export class ChannelConnections {
     const { channel, after } = req;
     const kind = this.opts.kindOf(channel);
     if (!kind) return refuse(protocolError('NOT_FOUND', `there is no channel "${channel}"`));
+    if (this.overCap(state, channel)) return refuse(this.capError());
+    const rules = channelRules[kind];
     const who = state.conn.principal;
     let sub: Subscription | undefined;
     try {
-      const decision = await channelRules[kind].subscribe(who, channel, this.opts.rules);
-      if (!decision.ok) return refuse(decision.error);
-      if (state.closed) return;
+      if (!rules.revocable) {
+        const decision = await rules.subscribe(who, channel, this.opts.rules);
+        if (!decision.ok) return refuse(decision.error);
+        if (state.closed) return;
+        if (this.overCap(state, channel)) return refuse(this.capError());
+      }
       // Registered before the head is read: a message stored meanwhile waits behind the replay.
-      sub = new Subscription(state.conn, channel, this.read, this.opts.logger);
-      const replaced = state.subs.get(channel);
-      state.subs.set(channel, sub);
-      if (replaced) this.detach(state, replaced);
-      this.subscribersOf(channel).add(sub);
+      sub = this.register(state, channel);
+      if (rules.revocable) {
+        const decision = await rules.subscribe(who, channel, this.opts.rules);
+        if (!decision.ok) {
+          this.detach(state, sub);
+          return refuse(decision.error);
+        }
+      }
       const [{ head, retainedFrom }, mark] = await Promise.all([
         store.retainedRange(this.opts.db, channel, this.opts.retention),
         store.readMark(this.opts.db, who.playerId, channel),
       ]);
+      // Closed meanwhile: replaced, unsubscribed, disconnected, or revoked by a refresh.
       if (sub.closed)
         return refuse(protocolError('CONFLICT', 'the subscription ended before it was answered'));
       const recent = Math.max(retainedFrom - 1, head - Math.min(this.opts.retention, MAX_BATCH));
       // An offset beyond the head means the client knows a history this store does not (it was
       // reset): as much a gap as one that retention removed.
       const gap = after !== undefined && (after < retainedFrom - 1 || after > head);
-      state.present.add(channel);
-      this.roster.join(channel, { id: who.playerId, name: who.name }, connId);
-      const presence = this.roster.list(channel);
+      if (kind !== 'readonly') {
+        state.present.add(channel);
+        this.roster.join(channel, { id: who.playerId, name: who.name }, connId);
+      }
+      const presence = kind === 'readonly' ? [] : this.roster.list(channel);
       answer({ ok: true, channel, kind, head, retainedFrom, gap, readUpTo: Math.min(mark, head), presence });
       sub.start(after === undefined || gap ? recent : after);
     } catch (err) {
@@ -172,31 +193,72 @@ export class ChannelConnections {
 
   /**
    * Sends the player's connections their directory again and closes the subscriptions the kind's
-   * rule no longer allows (`channel:closed` with FORBIDDEN).
+   * rule no longer allows (`channel:closed` with FORBIDDEN). Only revocable kinds are checked
+   * again; a connection whose permissions cannot be checked (the store failed) is dropped, so it
+   * cannot keep reading what it may have lost: the client resubscribes, and is checked, when back.
    */
   async refresh(playerId: string): Promise<void> {
-    const mine = this.byPlayer.get(playerId);
-    if (!mine || mine.size === 0) return;
-    const channels = await this.opts.directory(playerId);
-    for (const state of [...mine]) {
-      if (state.closed) continue;
-      state.conn.send('channels', { channels });
-      for (const sub of [...state.subs.values()]) {
-        const kind = this.opts.kindOf(sub.channel);
-        const decision = kind
-          ? await channelRules[kind].subscribe(state.conn.principal, sub.channel, this.opts.rules)
-          : null;
-        if (decision?.ok || state.subs.get(sub.channel) !== sub) continue;
-        this.detach(state, sub);
-        const why = decision?.error.message ?? `there is no channel "${sub.channel}"`;
-        state.conn.send('channel:closed', { channel: sub.channel, reason: protocolError('FORBIDDEN', why) });
-      }
-    }
+    const mine = [...(this.byPlayer.get(playerId) ?? [])];
+    if (mine.length === 0) return;
+    const listing = this.opts.directory(playerId).then((channels) => {
+      for (const state of mine) if (!state.closed) state.conn.send('channels', { channels });
+    });
+    await Promise.all([listing, ...mine.map((state) => this.recheck(state))]);
   }
 
   /** Stops the presence timers (pending leaves are not announced). */
   close(): void {
     this.roster.close();
+  }
+
+  private async recheck(state: ConnState): Promise<void> {
+    for (const sub of [...state.subs.values()]) {
+      const kind = this.opts.kindOf(sub.channel);
+      if (kind && !channelRules[kind].revocable) continue;
+      let decision: Decision | null = null;
+      try {
+        decision = kind
+          ? await channelRules[kind].subscribe(state.conn.principal, sub.channel, this.opts.rules)
+          : null;
+      } catch (err) {
+        if (state.closed) return;
+        this.opts.logger.error(
+          { err, channel: sub.channel, conn: state.conn.id },
+          'could not re-check a subscription',
+        );
+        state.conn.drop('could not re-check channel permissions');
+        return;
+      }
+      if (decision?.ok || state.closed || state.subs.get(sub.channel) !== sub) continue;
+      this.detach(state, sub);
+      // A sector rule answers UNAVAILABLE for "in no sector": here that means the player left it.
+      const why =
+        decision === null
+          ? `there is no channel "${sub.channel}"`
+          : decision.error.code === 'FORBIDDEN'
+            ? decision.error.message
+            : `you may no longer read ${sub.channel}`;
+      state.conn.send('channel:closed', { channel: sub.channel, reason: protocolError('FORBIDDEN', why) });
+    }
+  }
+
+  private overCap(state: ConnState, channel: string): boolean {
+    return !state.subs.has(channel) && state.subs.size >= this.opts.maxSubscriptions;
+  }
+
+  private capError(): ErrorPayload {
+    const max = this.opts.maxSubscriptions;
+    return protocolError('BAD_MESSAGE', `at most ${max} channels per connection; unsubscribe from one first`);
+  }
+
+  /** A new subscription of the connection, replacing any earlier one to the same channel. */
+  private register(state: ConnState, channel: string): Subscription {
+    const sub = new Subscription(state.conn, channel, this.read, this.opts.logger);
+    const replaced = state.subs.get(channel);
+    state.subs.set(channel, sub);
+    if (replaced) this.detach(state, replaced);
+    this.subscribersOf(channel).add(sub);
+    return sub;
   }
 
   private readonly read = (channel: string, after: number, limit: number) =>

@@ -11,8 +11,8 @@ export interface DirectoryContext {
 
 /**
  * Every channel a player may subscribe to now: the game's public and read-only channels, the
- * player's sector, the teams they are a member of, and the direct conversations they are in (those
- * with at least one stored message; the peer's name comes from their profile).
+ * player's sector, the teams they are a member of, and the direct conversations they are in
+ * (recorded right before their first message is stored; the peer's name comes from their profile).
  */
 export async function directoryOf(
   exec: Executor,

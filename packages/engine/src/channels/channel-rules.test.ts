@@ -86,7 +86,17 @@ describe('channel permissions', () => {
     expect(await may('publish', who('ada'), 'sector:alpha')).toBe('ok');
     expect(await may('subscribe', who('ada'), 'sector:beta')).toBe('FORBIDDEN');
     expect(await may('publish', who('ada'), 'sector:beta')).toBe('FORBIDDEN');
-    expect(await may('subscribe', who('zed'), 'sector:alpha')).toBe('FORBIDDEN');
+  });
+
+  it('sector: a player whose sector is not known yet (e.g. after a restart) is told to retry', async () => {
+    // zed is in no sector this node knows of: UNAVAILABLE, which clients retry, not FORBIDDEN.
+    expect(await may('subscribe', who('zed'), 'sector:alpha')).toBe('UNAVAILABLE');
+    expect(await may('publish', who('zed'), 'sector:alpha')).toBe('UNAVAILABLE');
+    const decision = await channelRules.sector.subscribe(who('zed'), 'sector:alpha', ctx);
+    expect(!decision.ok && decision.error.message).toMatch(/not in a sector yet; retry/);
+    // Known to be elsewhere: refused for good.
+    expect(await may('subscribe', who('bob'), 'sector:alpha')).toBe('FORBIDDEN');
+    expect(await may('publish', who('bob'), 'sector:alpha')).toBe('FORBIDDEN');
   });
 
   it('direct: only the two players, to an existing peer; admins do not read them', async () => {
@@ -95,7 +105,7 @@ describe('channel permissions', () => {
     expect(await may('publish', who('bob'), 'dm:ada:bob')).toBe('ok');
     expect(await may('subscribe', who('root', 'admin'), 'dm:ada:bob')).toBe('FORBIDDEN');
     expect(await may('publish', who('root', 'admin'), 'dm:ada:bob')).toBe('FORBIDDEN');
-    expect(await may('subscribe', who('ada'), 'dm:ada:zed')).toBe('ok');
+    expect(await may('subscribe', who('ada'), 'dm:ada:zed')).toBe('NOT_FOUND');
     expect(await may('publish', who('ada'), 'dm:ada:zed')).toBe('NOT_FOUND');
   });
 });

@@ -50,6 +50,12 @@ export interface RuleContext {
 export type Decision = { ok: true } | { ok: false; error: ErrorPayload };
 
 export interface KindRules {
+  /**
+   * Whether a permission to read can be taken away while subscribed (leaving a sector, removal
+   * from a team): such subscriptions are registered before the check and checked again by every
+   * directory refresh. The others are checked once, before anything is tracked.
+   */
+  readonly revocable: boolean;
   subscribe(who: Principal, channel: string, ctx: RuleContext): Promise<Decision>;
   publish(who: Principal, channel: string, ctx: RuleContext): Promise<Decision>;
 }
@@ -62,8 +68,19 @@ const notFound = (message: string): Decision => ({ ok: false, error: protocolErr
 
 const sectorIdOf = (channel: string) => channel.slice(SECTOR_PREFIX.length);
 
+/**
+ * A player this node knows in no sector (e.g. right after a restart, before their game connection
+ * joined again) is told to retry, not refused: they may well be in that sector a moment later.
+ */
 function inSector(who: Principal, channel: string, ctx: RuleContext): Decision {
-  return ctx.sectorOf(who.playerId) === sectorIdOf(channel)
+  const sector = ctx.sectorOf(who.playerId);
+  if (sector === null) {
+    return {
+      ok: false,
+      error: protocolError('UNAVAILABLE', `not in a sector yet; retry once you have joined one (${channel})`),
+    };
+  }
+  return sector === sectorIdOf(channel)
     ? ALLOW
     : deny(`only players in sector "${sectorIdOf(channel)}" may use ${channel}`);
 }
@@ -72,9 +89,12 @@ async function member(who: Principal, channel: string, ctx: RuleContext): Promis
   return (await ctx.isMember(channel, who.playerId)) ? ALLOW : deny(`${channel} is for its members only`);
 }
 
-function participant(who: Principal, channel: string): Decision {
+/** One of the pair, and the other one exists (a conversation with nobody is no channel). */
+async function participant(who: Principal, channel: string, ctx: RuleContext): Promise<Decision> {
   const pair = directParticipants(channel);
-  return pair?.includes(who.playerId) ? ALLOW : deny('direct messages are for their two players only');
+  if (!pair?.includes(who.playerId)) return deny('direct messages are for their two players only');
+  const peer = pair[0] === who.playerId ? pair[1] : pair[0];
+  return (await ctx.playerExists(peer)) ? ALLOW : notFound(`there is no player "${peer}"`);
 }
 
 /**
@@ -83,29 +103,29 @@ function participant(who: Principal, channel: string): Decision {
  */
 export const channelRules: Readonly<Record<ChannelKind, KindRules>> = {
   public: {
+    revocable: false,
     subscribe: async () => ALLOW,
     publish: async () => ALLOW,
   },
   readonly: {
+    revocable: false,
     subscribe: async () => ALLOW,
     publish: async (who, channel) =>
       who.role === 'admin' ? ALLOW : deny(`${channel} is read-only; only admins and the server post there`),
   },
   private: {
+    revocable: true,
     subscribe: member,
     publish: member,
   },
   sector: {
+    revocable: true,
     subscribe: async (who, channel, ctx) => inSector(who, channel, ctx),
     publish: async (who, channel, ctx) => inSector(who, channel, ctx),
   },
   direct: {
-    subscribe: async (who, channel) => participant(who, channel),
-    publish: async (who, channel, ctx) => {
-      const allowed = participant(who, channel);
-      if (!allowed.ok) return allowed;
-      const peer = directParticipants(channel)!.find((id) => id !== who.playerId)!;
-      return (await ctx.playerExists(peer)) ? ALLOW : notFound(`there is no player "${peer}"`);
-    },
+    revocable: false,
+    subscribe: participant,
+    publish: participant,
   },
 };

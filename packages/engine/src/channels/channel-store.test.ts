@@ -11,6 +11,7 @@ import {
   memberChannels,
   messagesAfter,
   pruneMessages,
+  pruneNonces,
   readMark,
   removeMember,
 } from './channel-store.js';
@@ -82,6 +83,23 @@ describe.each(targets)('channel store on $name', (target) => {
     expect((await channelBounds(store.db, c)).head).toBe(3);
     // The next message continues without a gap.
     expect((await appendMessage(store.db, c, 'public', msg('next'))).offset).toBe(4);
+  });
+
+  run('a retried nonce still matches after retention pruned its message; nonces expire by age', async () => {
+    const c = channel();
+    const first = await appendMessage(store.db, c, 'public', msg('hello', { nonce: 'late' }));
+    await appendMessage(store.db, c, 'public', msg('two'));
+    await pruneMessages(store.db, c, 1);
+    expect((await messagesAfter(store.db, c, 0, 100)).map((m) => m.offset)).toEqual([2]);
+    const retry = await appendMessage(store.db, c, 'public', msg('hello', { nonce: 'late' }));
+    expect(retry).toEqual({ ...first, created: false });
+    expect((await channelBounds(store.db, c)).head).toBe(2);
+    // Kept by age, not by retention: only nonces older than the given age go.
+    expect(await pruneNonces(store.db, 60_000)).toBe(0);
+    const pruned = await pruneNonces(store.db, 0);
+    expect(pruned).toBeGreaterThanOrEqual(1);
+    const anew = await appendMessage(store.db, c, 'public', msg('hello', { nonce: 'late' }));
+    expect(anew).toMatchObject({ offset: 3, created: true });
   });
 
   run('pruning drops the old messages and the bounds say what is left', async () => {

@@ -1,18 +1,22 @@
-import {
-  channelMembers,
-  channelMessages,
-  channelReads,
-  channels,
-  type Executor,
-  players,
-} from '@perihelion/db';
+import { channelMessages, channelNonces, channels, type Executor } from '@perihelion/db';
 import type { ChannelKind, ChatMessage } from '@perihelion/protocol';
-import { and, asc, eq, gt, inArray, like, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, lte, sql } from 'drizzle-orm';
+
+export {
+  addMembers,
+  isMember,
+  markRead,
+  memberChannels,
+  playerNames,
+  readMark,
+  removeMember,
+} from './channel-member-store.js';
 
 /*
  * The channels' queries. Offsets are given out by bumping channels.head: the bump's row lock
  * orders concurrent appends to one channel, and the bump and the insert are one statement, so an
- * offset is never lost or given twice (a failed insert rolls its bump back).
+ * offset is never lost or given twice (a failed insert rolls its bump back). A publish's nonce is
+ * recorded in channel_nonces by that same statement.
  */
 
 /** Rows per read: a long history is read in pages, never all at once. */
@@ -36,18 +40,21 @@ export interface Appended {
 
 /**
  * Stores a message with the channel's next offset (creating the channel row on first use).
- * Idempotent per (channel, sender, nonce): a retry returns the stored message's offset. Run it on
- * the database, not inside a caller's transaction: losing the race of two identical retries ends
- * in a unique violation, which is answered by reading the winner, and that read is impossible in a
- * transaction the violation has aborted.
+ * Idempotent per (channel, sender, nonce) for as long as channel_nonces keeps the nonce (see
+ * pruneNonces), whether or not retention still keeps the message: a retry returns the stored
+ * offset. Run it on the database, not inside a caller's transaction: losing the race of two
+ * identical retries ends in a unique violation, which is answered by reading the winner, and that
+ * read is impossible in a transaction the violation has aborted.
  */
 export async function appendMessage(
   exec: Executor,
   channel: string,
   kind: ChannelKind,
   m: NewChannelMessage,
+  /** The caller has just looked the nonce up (findByNonce) and found nothing. */
+  opts: { nonceChecked?: boolean } = {},
 ): Promise<Appended> {
-  if (m.nonce !== undefined) {
+  if (m.nonce !== undefined && !opts.nonceChecked) {
     const existing = await findByNonce(exec, channel, m.senderId, m.nonce);
     if (existing) return existing;
   }
@@ -61,6 +68,7 @@ export async function appendMessage(
   }
 }
 
+/** Bumps the head, stores the message and (with a nonce) records it: one statement. */
 async function insertMessage(
   exec: Executor,
   channel: string,
@@ -75,46 +83,84 @@ async function insertMessage(
       .returning({ offset: channels.head }),
   );
   const data = m.data === undefined ? sql`null::jsonb` : sql`${JSON.stringify(m.data)}::jsonb`;
-  const rows = await exec
-    .with(bumped)
-    .insert(channelMessages)
-    .select((qb) =>
-      qb
-        .select({
-          channel: sql`${channel}`.as('channel'),
-          offset: bumped.offset,
-          senderId: sql`${m.senderId}`.as('sender_id'),
-          senderName: sql`${m.senderName}`.as('sender_name'),
-          text: sql`${m.text}`.as('text'),
-          data: data.as('data'),
-          nonce: sql`${m.nonce ?? null}::text`.as('nonce'),
-          at: sql`now()`.as('at'),
-        })
-        .from(bumped),
-    )
-    .returning({ offset: channelMessages.offset, at: channelMessages.at });
+  const stored = exec.$with('stored').as(
+    exec
+      .insert(channelMessages)
+      .select((qb) =>
+        qb
+          .select({
+            channel: sql`${channel}`.as('channel'),
+            offset: bumped.offset,
+            senderId: sql`${m.senderId}`.as('sender_id'),
+            senderName: sql`${m.senderName}`.as('sender_name'),
+            text: sql`${m.text}`.as('text'),
+            data: data.as('data'),
+            nonce: sql`${m.nonce ?? null}::text`.as('nonce'),
+            at: sql`now()`.as('at'),
+          })
+          .from(bumped),
+      )
+      .returning({ offset: channelMessages.offset, at: channelMessages.at }),
+  );
+  const rows =
+    m.nonce === undefined
+      ? await exec.with(bumped, stored).select({ offset: stored.offset, at: stored.at }).from(stored)
+      : await exec
+          .with(bumped, stored)
+          .insert(channelNonces)
+          .select((qb) =>
+            qb
+              .select({
+                channel: sql`${channel}`.as('channel'),
+                senderId: sql`${m.senderId}`.as('sender_id'),
+                nonce: sql`${m.nonce}::text`.as('nonce'),
+                offset: stored.offset,
+                at: stored.at,
+              })
+              .from(stored),
+          )
+          .returning({ offset: channelNonces.offset, at: channelNonces.at });
   const row = rows[0];
   if (!row) throw new Error(`appending to ${channel} stored nothing`);
   return { offset: row.offset, at: row.at.getTime(), created: true };
 }
 
-async function findByNonce(
+/** The message a sender's publish with this nonce was stored as, or null (never, or forgotten). */
+export async function findByNonce(
   exec: Executor,
   channel: string,
   senderId: string,
   nonce: string,
 ): Promise<Appended | null> {
   const [row] = await exec
-    .select({ offset: channelMessages.offset, at: channelMessages.at })
-    .from(channelMessages)
+    .select({ offset: channelNonces.offset, at: channelNonces.at })
+    .from(channelNonces)
     .where(
       and(
-        eq(channelMessages.channel, channel),
-        eq(channelMessages.senderId, senderId),
-        eq(channelMessages.nonce, nonce),
+        eq(channelNonces.channel, channel),
+        eq(channelNonces.senderId, senderId),
+        eq(channelNonces.nonce, nonce),
       ),
     );
   return row ? { offset: row.offset, at: row.at.getTime(), created: false } : null;
+}
+
+/**
+ * Forgets the nonces of publishes stored more than `maxAgeMs` ago (a retry of one of those would be
+ * stored again); returns how many went.
+ */
+export async function pruneNonces(exec: Executor, maxAgeMs: number): Promise<number> {
+  const gone = exec.$with('gone').as(
+    exec
+      .delete(channelNonces)
+      .where(lt(channelNonces.at, sql`now() - ${Math.max(0, maxAgeMs)} * interval '1 millisecond'`))
+      .returning({ channel: channelNonces.channel }),
+  );
+  const [row] = await exec
+    .with(gone)
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(gone);
+  return row?.n ?? 0;
 }
 
 /** PostgreSQL's unique_violation, through drizzle's wrapping (the driver's error is a `cause`). */
@@ -176,86 +222,6 @@ export async function channelBounds(
     .from(channels)
     .where(eq(channels.name, channel));
   return { head: row?.head ?? 0, oldest: row?.oldest ?? null };
-}
-
-// ---- members ------------------------------------------------------------------------------------
-
-/** Adds members (idempotent); returns the players who were not members before. */
-export async function addMembers(exec: Executor, channel: string, playerIds: string[]): Promise<string[]> {
-  if (playerIds.length === 0) return [];
-  const rows = await exec
-    .insert(channelMembers)
-    .values(playerIds.map((playerId) => ({ channel, playerId })))
-    .onConflictDoNothing()
-    .returning({ playerId: channelMembers.playerId });
-  return rows.map((r) => r.playerId);
-}
-
-/** Removes a member; false when the player was not one. */
-export async function removeMember(exec: Executor, channel: string, playerId: string): Promise<boolean> {
-  const rows = await exec
-    .delete(channelMembers)
-    .where(and(eq(channelMembers.channel, channel), eq(channelMembers.playerId, playerId)))
-    .returning({ playerId: channelMembers.playerId });
-  return rows.length > 0;
-}
-
-export async function isMember(exec: Executor, channel: string, playerId: string): Promise<boolean> {
-  const [row] = await exec
-    .select({ playerId: channelMembers.playerId })
-    .from(channelMembers)
-    .where(and(eq(channelMembers.channel, channel), eq(channelMembers.playerId, playerId)));
-  return row !== undefined;
-}
-
-/** The channels starting with `prefix` that the player is a member of, by name. */
-export async function memberChannels(exec: Executor, playerId: string, prefix: string): Promise<string[]> {
-  const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
-  const rows = await exec
-    .select({ channel: channelMembers.channel })
-    .from(channelMembers)
-    .where(and(eq(channelMembers.playerId, playerId), like(channelMembers.channel, `${escaped}%`)))
-    .orderBy(asc(channelMembers.channel));
-  return rows.map((r) => r.channel);
-}
-
-// ---- players ------------------------------------------------------------------------------------
-
-/** Display names of the given players that exist. */
-export async function playerNames(exec: Executor, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await exec
-    .select({ id: players.id, name: players.name })
-    .from(players)
-    .where(inArray(players.id, ids));
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
-
-// ---- read marks ---------------------------------------------------------------------------------
-
-/** Moves the player's read mark forward only (an older device cannot move it back). */
-export async function markRead(
-  exec: Executor,
-  playerId: string,
-  channel: string,
-  upTo: number,
-): Promise<void> {
-  await exec
-    .insert(channelReads)
-    .values({ playerId, channel, readUpTo: upTo })
-    .onConflictDoUpdate({
-      target: [channelReads.playerId, channelReads.channel],
-      set: { readUpTo: sql`greatest(${channelReads.readUpTo}, excluded.read_up_to)` },
-    });
-}
-
-/** The player's read mark in the channel (0 when never set). */
-export async function readMark(exec: Executor, playerId: string, channel: string): Promise<number> {
-  const [row] = await exec
-    .select({ readUpTo: channelReads.readUpTo })
-    .from(channelReads)
-    .where(and(eq(channelReads.playerId, playerId), eq(channelReads.channel, channel)));
-  return row?.readUpTo ?? 0;
 }
 
 /**

@@ -1,12 +1,9 @@
 import { type TestStore, testStoreTargets } from '@perihelion/db/testing';
-import type { SubscribeResult } from '@perihelion/protocol';
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../auth/principal.js';
-import { createPlayer, eventually, quietLogger, range, suiteStore } from '../durable/test-support.js';
+import { createPlayer, eventually, range, suiteStore } from '../durable/test-support.js';
 import { randomId } from '../ids.js';
-import { ChannelError } from './channel-error.js';
-import { type ChannelConfig, Channels } from './channels.js';
-import { principal, RecordingChat } from './test-support.js';
+import type { ChannelConfig } from './channels.js';
+import { openHub, principal, refusal } from './test-support.js';
 
 const targets = await testStoreTargets();
 
@@ -18,55 +15,7 @@ describe.each(targets)('Channels on $name', (target) => {
   });
 
   /** A hub with channel names of its own (the store is shared by the file's tests). */
-  function setup(overrides: Partial<ChannelConfig> = {}) {
-    const pub = randomId('pub', 6);
-    const ro = randomId('ro', 6);
-    const sectors = new Map<string, string>();
-    const config: ChannelConfig = {
-      public: [pub],
-      readonly: [ro],
-      retention: 500,
-      presenceGraceMs: 0,
-      publishRate: { perSecond: 1000, burst: 1000 },
-      ...overrides,
-    };
-    const channels = new Channels({
-      db: store.db,
-      logger: quietLogger(),
-      config,
-      sectorOf: (id) => sectors.get(id) ?? null,
-    });
-    const connect = async (p: Principal) => {
-      const conn = new RecordingChat(p);
-      await channels.connected(conn);
-      return conn;
-    };
-    const subscribe = async (conn: RecordingChat, channel: string, after?: number) => {
-      let result: SubscribeResult | undefined;
-      await channels.subscribe(conn.id, after === undefined ? { channel } : { channel, after }, (res) => {
-        result = res;
-        conn.log.push({ event: 'ack', payload: res });
-      });
-      if (!result) throw new Error('subscribe was not answered');
-      return result;
-    };
-    let nonce = 0;
-    const publish = (conn: RecordingChat, channel: string, text: string) =>
-      channels.publish(conn.id, { channel, text, nonce: `n${++nonce}` });
-    const postMany = async (channel: string, n: number) => {
-      for (const i of range(1, n)) await channels.post(channel, { text: `m${i}` });
-    };
-    return { channels, pub, ro, sectors, connect, subscribe, publish, postMany };
-  }
-
-  const refusal = async (p: Promise<unknown>) => {
-    const err = await p.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    if (!(err instanceof ChannelError)) throw new Error(`expected a ChannelError, got ${String(err)}`);
-    return err.error.code;
-  };
+  const setup = (overrides: Partial<ChannelConfig> = {}) => openHub(store.db, overrides);
 
   run('a subscribe without an offset gets the ack, then the recent history, then live messages', async () => {
     const { channels, pub, connect, subscribe, publish, postMany } = setup();

@@ -12,13 +12,14 @@ import {
   type SubscribeResult,
 } from '@perihelion/protocol';
 import type { Logger } from 'pino';
-import { TokenBucket } from '../token-bucket.js';
 import { type ChannelConfig, channelConfigProblem } from './channel-config.js';
 import { ChannelConnections } from './channel-connections.js';
 import { directoryOf } from './channel-directory.js';
 import { ChannelError } from './channel-error.js';
 import { channelKindOf, channelRules, type RuleContext } from './channel-rules.js';
 import * as store from './channel-store.js';
+import { ChannelWriter, NONCE_TTL_MS } from './channel-writer.js';
+import { PublishLimiter } from './publish-limiter.js';
 import { type ChatConnection, MAX_BATCH } from './subscription.js';
 
 export type { ChannelConfig };
@@ -27,15 +28,22 @@ export interface ChannelsOptions {
   db: Db;
   logger: Logger;
   config: ChannelConfig;
-  /** The sector the player is in now, or null (decides the `sector:<id>` channel). */
+  /**
+   * The sector the player is in now, or null when this node does not know (then `sector:<id>`
+   * answers UNAVAILABLE: retry).
+   */
   sectorOf: (playerId: string) => string | null;
+  /** Most subscriptions per connection (default MAX_SUBSCRIPTIONS). */
+  maxSubscriptions?: number;
+  /** How long a publish's nonce is remembered for retries (default NONCE_TTL_MS). */
+  nonceTtlMs?: number;
 }
 
 /** Most messages one history read returns (the publish API's limit). */
 export const MAX_HISTORY = 500;
 
-/** Direct channels remembered as recorded before the cache starts over. */
-const MAX_RECORDED_DIRECT = 10_000;
+/** Most channels one connection subscribes to at once. */
+export const MAX_SUBSCRIPTIONS = 256;
 
 /** The system sender (the server and the publish API). */
 export const SYSTEM_SENDER_ID = 'system';
@@ -51,9 +59,8 @@ export class Channels {
   private readonly log: Logger;
   private readonly config: ChannelConfig;
   private readonly sectorOf: (playerId: string) => string | null;
-  private readonly buckets = new Map<string, TokenBucket>();
-  /** Direct channels whose two participants are known to be recorded as members. */
-  private readonly recordedDirect = new Set<string>();
+  private readonly limiter: PublishLimiter;
+  private readonly writer: ChannelWriter;
   private readonly rules: RuleContext;
   private readonly live: ChannelConnections;
 
@@ -64,6 +71,17 @@ export class Channels {
     this.log = opts.logger;
     this.config = opts.config;
     this.sectorOf = opts.sectorOf;
+    this.limiter = new PublishLimiter(opts.config.publishRate);
+    this.writer = new ChannelWriter({
+      db: opts.db,
+      logger: opts.logger,
+      retention: opts.config.retention,
+      nonceTtlMs: opts.nonceTtlMs ?? NONCE_TTL_MS,
+      deliver: (channel, message) => this.live.deliver(channel, message),
+      membersAdded: (playerIds) => {
+        for (const playerId of playerIds) this.directoryChanged(playerId);
+      },
+    });
     this.rules = {
       sectorOf: (playerId) => this.sectorOf(playerId),
       isMember: (channel, playerId) => store.isMember(this.db, channel, playerId),
@@ -77,6 +95,7 @@ export class Channels {
       kindOf: (channel) => this.kindOf(channel),
       rules: this.rules,
       directory: (playerId) => this.directory(playerId),
+      maxSubscriptions: opts.maxSubscriptions ?? MAX_SUBSCRIPTIONS,
     });
   }
 
@@ -102,7 +121,7 @@ export class Channels {
       const missing = pair.find((id) => !found.has(id));
       if (missing) throw ChannelError.of('NOT_FOUND', `there is no player "${missing}"`);
     }
-    return this.append(channel, kind, {
+    return this.writer.append(channel, kind, {
       senderId: SYSTEM_SENDER_ID,
       senderName: msg.senderName ?? 'Server',
       text: text.data,
@@ -128,7 +147,10 @@ export class Channels {
     return { head, retainedFrom, messages: await store.messagesAfter(this.db, channel, start, limit) };
   }
 
-  /** Who is subscribed to the channel on this node now (one entry per player). */
+  /**
+   * Who is subscribed to the channel on this node now (one entry per player). Always empty for
+   * read-only channels, which keep no presence (see ChannelConnections).
+   */
   presence(channel: string): PresenceEntry[] {
     return this.live.presence(channel);
   }
@@ -169,9 +191,16 @@ export class Channels {
     );
   }
 
-  /** Stops the presence timers (pending leaves are not announced). */
+  /** Stops the timers (pending presence leaves are not announced). */
   close(): void {
+    this.writer.close();
+    this.limiter.close();
     this.live.close();
+  }
+
+  /** Forgets publish nonces older than their time to live (also done on a timer). Never rejects. */
+  pruneNonces(): Promise<void> {
+    return this.writer.pruneNonces();
   }
 
   // ---- the gateway's side ----------------------------------------------------------------------
@@ -181,12 +210,12 @@ export class Channels {
     return this.live.add(conn);
   }
 
-  /** The connection is gone: its subscriptions end and its presence leaves (after the grace). */
+  /**
+   * The connection is gone: its subscriptions end and its presence leaves (after the grace). The
+   * player's publish rate is kept (reconnecting does not refill it).
+   */
   disconnected(connId: string): void {
-    const playerId = this.live.principalOf(connId)?.playerId;
     this.live.remove(connId);
-    if (playerId !== undefined && this.live.connectionsOf(playerId).length === 0)
-      this.buckets.delete(playerId);
   }
 
   /**
@@ -203,23 +232,22 @@ export class Channels {
 
   /**
    * A player's publish: rate-limited per player, checked by the channel kind's rule, stored with
-   * the connection's principal as the sender (never anything from the payload). Throws ChannelError.
+   * the connection's principal as the sender (never anything from the payload). A retry of a
+   * stored publish (same nonce) is answered with its offset and costs nothing. Throws ChannelError.
    */
   async publish(connId: string, req: PublishRequest): Promise<{ offset: number; at: number }> {
     const who = this.live.principalOf(connId);
     if (!who) throw ChannelError.of('UNAVAILABLE', 'the connection is closing');
     const kind = this.knownKind(req.channel);
-    if (!this.bucketOf(who.playerId).take()) {
+    const stored = await store.findByNonce(this.db, req.channel, who.playerId, req.nonce);
+    if (stored) return { offset: stored.offset, at: stored.at };
+    if (!this.limiter.take(who.playerId)) {
       throw ChannelError.of('RATE_LIMITED', 'you are sending messages too fast; wait a moment');
     }
     const decision = await channelRules[kind].publish(who, req.channel, this.rules);
     if (!decision.ok) throw new ChannelError(decision.error);
-    return this.append(req.channel, kind, {
-      senderId: who.playerId,
-      senderName: who.name,
-      text: req.text,
-      nonce: req.nonce,
-    });
+    const message = { senderId: who.playerId, senderName: who.name, text: req.text, nonce: req.nonce };
+    return this.writer.append(req.channel, kind, message, { nonceChecked: true });
   }
 
   /** The player has read a channel up to `upTo` (kept per player, only forward). */
@@ -233,61 +261,6 @@ export class Channels {
   }
 
   // ---- internals -------------------------------------------------------------------------------
-
-  private async append(
-    channel: string,
-    kind: ChannelKind,
-    m: store.NewChannelMessage,
-  ): Promise<{ offset: number; at: number }> {
-    const stored = await store.appendMessage(this.db, channel, kind, m);
-    if (stored.created) {
-      this.live.deliver(channel, {
-        offset: stored.offset,
-        sender: { id: m.senderId, name: m.senderName },
-        text: m.text,
-        ...(m.data ? { data: m.data } : {}),
-        at: stored.at,
-      });
-      const pruneUpTo = stored.offset - this.config.retention;
-      if (pruneUpTo > 0) {
-        store.pruneMessages(this.db, channel, pruneUpTo).catch((err: unknown) => {
-          this.log.warn({ err, channel }, 'could not prune a channel (tried again on its next message)');
-        });
-      }
-    }
-    if (kind === 'direct') await this.recordDirect(channel);
-    return { offset: stored.offset, at: stored.at };
-  }
-
-  /**
-   * A direct conversation appears in both players' directories from its first message: the
-   * recipient's clients then subscribe and receive it live.
-   */
-  private async recordDirect(channel: string): Promise<void> {
-    if (this.recordedDirect.has(channel)) return;
-    try {
-      const added = await store.addMembers(this.db, channel, directParticipants(channel)!);
-      // Only a cache of what the store already says: bounded by starting over.
-      if (this.recordedDirect.size >= MAX_RECORDED_DIRECT) this.recordedDirect.clear();
-      this.recordedDirect.add(channel);
-      for (const playerId of added) this.directoryChanged(playerId);
-    } catch (err) {
-      this.log.error(
-        { err, channel },
-        'could not record a direct conversation (tried again on the next message)',
-      );
-    }
-  }
-
-  private bucketOf(playerId: string): TokenBucket {
-    let bucket = this.buckets.get(playerId);
-    if (!bucket) {
-      const { burst, perSecond } = this.config.publishRate;
-      bucket = new TokenBucket(burst, perSecond);
-      this.buckets.set(playerId, bucket);
-    }
-    return bucket;
-  }
 
   private knownKind(channel: string): ChannelKind {
     const kind = this.kindOf(channel);

@@ -16,7 +16,6 @@ import type { z } from 'zod';
 import type { SocketAuth } from '../auth/socket-auth.js';
 import { DEFAULT_GUARD_LIMITS, type GuardLimits, InboundGuard } from '../inbound-guard.js';
 import { SocketLink } from '../socket-link.js';
-import { TokenBucket } from '../token-bucket.js';
 import { ChannelError } from './channel-error.js';
 import type { Channels } from './channels.js';
 import type { ChatConnection } from './subscription.js';
@@ -71,7 +70,10 @@ export class ChatGateway {
     return this.nsp.sockets.size;
   }
 
-  /** Tells every chat connection the server is going away and closes it. */
+  /**
+   * Tells every chat connection the server is going away and closes it, the whole shared
+   * connection included (the process is stopping; every namespace goes).
+   */
   shutdown(): void {
     for (const socket of this.nsp.sockets.values()) {
       socket.emit('server:error', protocolError('SERVER_SHUTTING_DOWN', 'server is restarting'));
@@ -83,9 +85,14 @@ export class ChatGateway {
     const { auth } = this.opts;
     const first = auth.track(socket);
     const log = this.log.child({ player: first.playerId, conn: socket.id });
-    const link = new SocketLink(socket as unknown as Socket, (s) => {
-      log.warn('chat queue overflow: disconnecting a connection that cannot keep up');
-      s.disconnect(true);
+    // Every drop here ends the /chat namespace only: `disconnect(true)` would close the shared
+    // engine.io connection and take /game with it. The client reconnects /chat by itself.
+    const dropChat = (reason: string) => {
+      log.warn({ reason }, 'dropping a chat connection');
+      socket.disconnect();
+    };
+    const link = new SocketLink(socket as unknown as Socket, () => {
+      dropChat('queue overflow: a reader that cannot keep up');
     });
     const conn: ChatConnection = {
       id: socket.id,
@@ -94,19 +101,14 @@ export class ChatGateway {
         return auth.principalOf(socket) ?? first;
       },
       send: (event, payload) => link.emitReliable(event, payload),
-      drop: (reason) => {
-        log.info({ reason }, 'dropping a chat connection');
-        socket.disconnect(true);
-      },
+      drop: (reason) => dropChat(reason),
     };
     const guard = new InboundGuard(CHAT_SCHEMAS, this.limits);
-    // Refusals after validation (over the publish rate, forbidden channels) draw on a budget of
-    // their own with the guard's limits: a client that keeps trying is dropped all the same.
-    const violations = new TokenBucket(this.limits.violationBurst, this.limits.violationsPerSecond);
+    // Refusals after validation (over the publish rate, forbidden channels) draw on the guard's
+    // violation budget: one budget for everything a client does wrong.
     const refused = (error: ErrorPayload) => {
-      if (!ABUSE_CODES.has(error.code) || violations.take() || !socket.connected) return;
-      log.warn({ code: error.code }, 'disconnecting abusive chat client');
-      socket.disconnect(true);
+      if (!ABUSE_CODES.has(error.code) || guard.charge() || !socket.connected) return;
+      dropChat(`abusive client (${error.code})`);
     };
     log.debug({ transport: socket.conn.transport.name }, 'chat connected');
 
@@ -115,10 +117,7 @@ export class ChatGateway {
       if (!verdict.ok) {
         if (verdict.ack) verdict.ack({ ok: false, error: verdict.error });
         if (verdict.report) link.emitReliable('server:error', verdict.error);
-        if (verdict.abusive) {
-          log.warn({ code: verdict.error.code }, 'disconnecting abusive chat client');
-          socket.disconnect(true);
-        }
+        if (verdict.abusive) dropChat(`abusive client (${verdict.error.code})`);
         return;
       }
       const event = packet[0] as keyof typeof CHAT_SCHEMAS;

@@ -22,15 +22,26 @@ export {
   appendMessage,
   CHANNEL_PAGE,
   channelBounds,
+  findByNonce,
   messagesAfter,
   type NewChannelMessage,
+  pruneNonces,
   retainedRange,
 } from './channel-store.js';
+export { NONCE_TTL_MS } from './channel-writer.js';
 export {
   Channels,
   type ChannelsOptions,
   MAX_HISTORY,
+  MAX_SUBSCRIPTIONS,
   SYSTEM_SENDER_ID,
 } from './channels.js';
 export { ChatGateway, type ChatGatewayOptions, type ChatNamespace } from './chat-gateway.js';
-export { type ChatConnection, MAX_BATCH, Subscription } from './subscription.js';
+export { PublishLimiter, type PublishLimiterOptions, type PublishRate } from './publish-limiter.js';
+export {
+  CATCH_UP_RETRY_DELAYS_MS,
+  type ChatConnection,
+  MAX_BATCH,
+  Subscription,
+  type SubscriptionOptions,
+} from './subscription.js';

@@ -77,28 +77,71 @@ describe('subscription delivery', () => {
     expect(conn.dropped).toMatch(/retained history/);
   });
 
-  it('sends nothing once closed, and survives a failing read', async () => {
+  it('a failed catch-up read is retried by itself: nothing waits for another message', async () => {
     const conn = new RecordingChat(principal('ada'));
-    let fail = true;
+    let failures = 2;
     const s = storeOf([1, 2]);
     const sub = new Subscription(
       conn,
       'global',
       async (c, after, limit) => {
-        if (fail) throw new Error('store down');
+        if (failures > 0) {
+          failures--;
+          throw new Error('store down');
+        }
         return s.read(c, after, limit);
       },
       quietLogger(),
+      { retryDelaysMs: [1, 1, 1] },
     );
     sub.start(0);
     await sub.idle();
-    fail = false;
-    sub.live(message(2));
-    await sub.idle();
     expect(conn.offsets('global')).toEqual([1, 2]);
+    expect(conn.dropped).toBeNull();
     sub.close();
     sub.live(message(3));
     await sub.idle();
     expect(conn.offsets('global')).toEqual([1, 2]);
+  });
+
+  it('a catch-up that keeps failing drops the connection, so the client resubscribes', async () => {
+    const conn = new RecordingChat(principal('ada'));
+    let reads = 0;
+    const sub = new Subscription(
+      conn,
+      'global',
+      async () => {
+        reads++;
+        throw new Error('store down');
+      },
+      quietLogger(),
+      { retryDelaysMs: [1, 1] },
+    );
+    sub.start(0);
+    await sub.idle();
+    expect(reads).toBe(3);
+    expect(conn.dropped).toMatch(/could not read global/);
+    expect(sub.closed).toBe(true);
+  });
+
+  it('closing during a retry pause stops the retries at once', async () => {
+    const conn = new RecordingChat(principal('ada'));
+    let reads = 0;
+    const sub = new Subscription(
+      conn,
+      'global',
+      async () => {
+        reads++;
+        throw new Error('store down');
+      },
+      quietLogger(),
+      { retryDelaysMs: [60_000] },
+    );
+    sub.start(0);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    sub.close();
+    await sub.idle();
+    expect(reads).toBe(1);
+    expect(conn.dropped).toBeNull();
   });
 });

@@ -23,6 +23,17 @@ export type ReadAfter = (channel: string, after: number, limit: number) => Promi
 export const MAX_BATCH = 100;
 
 /**
+ * Pauses before reading a failed catch-up again; once they are used up the connection is dropped,
+ * and the client resubscribes from its offsets when it is back (after about 3.5 s of failures).
+ */
+export const CATCH_UP_RETRY_DELAYS_MS: readonly number[] = [250, 1000, 2000];
+
+export interface SubscriptionOptions {
+  /** Default CATCH_UP_RETRY_DELAYS_MS. */
+  retryDelaysMs?: readonly number[];
+}
+
+/**
  * One connection's subscription to one channel and its delivery: `sentUpTo` is the highest offset
  * this connection was sent, and every send runs on one promise chain, so an offset goes out once
  * and in order whether it arrives live or is read back from the store. A live message that is the
@@ -37,13 +48,18 @@ export class Subscription {
   closed = false;
   private chain: Promise<void>;
   private openGate: () => void = () => {};
+  private readonly retryDelaysMs: readonly number[];
+  /** Ends the pause before a catch-up is retried (at once when the subscription closes). */
+  private wake: (() => void) | null = null;
 
   constructor(
     readonly conn: ChatConnection,
     readonly channel: string,
     private readonly read: ReadAfter,
     private readonly logger: Logger,
+    options: SubscriptionOptions = {},
   ) {
+    this.retryDelaysMs = options.retryDelaysMs ?? CATCH_UP_RETRY_DELAYS_MS;
     // Closed until start(): messages stored while the subscribe is being answered wait their turn.
     this.chain = new Promise((resolve) => {
       this.openGate = resolve;
@@ -73,6 +89,7 @@ export class Subscription {
   close(): void {
     this.closed = true;
     this.openGate();
+    this.wake?.();
   }
 
   /** Resolves when every delivery queued so far has run (tests, shutdown). */
@@ -82,12 +99,52 @@ export class Subscription {
 
   private enqueue(step: () => Promise<void>): void {
     this.chain = this.chain.then(step).catch((err: unknown) => {
-      // sentUpTo only moves when a batch went out: the next message retries from there.
       this.logger.error({ err, channel: this.channel, conn: this.conn.id }, 'channel delivery failed');
     });
   }
 
+  /**
+   * Reads what this connection is missing. A failed read is tried again after a pause (sentUpTo
+   * only moves when a batch went out, so each try resumes from there): waiting for the channel's
+   * next message instead could leave the client without messages that are already stored. When
+   * the retries are used up the connection is dropped, and the client resubscribes from its
+   * offsets once it is back.
+   */
   private async catchUp(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.catchUpOnce();
+        return;
+      } catch (err) {
+        if (this.closed) return;
+        const log = { err, channel: this.channel, conn: this.conn.id, attempt };
+        const delay = this.retryDelaysMs[attempt];
+        if (delay === undefined) {
+          this.logger.error(log, 'channel catch-up keeps failing: dropping the connection');
+          this.closed = true;
+          this.conn.drop(`could not read ${this.channel} from the store`);
+          return;
+        }
+        this.logger.warn(log, 'channel catch-up failed; trying again');
+        await this.pause(delay);
+      }
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref?.();
+      this.wake = done;
+    });
+  }
+
+  private async catchUpOnce(): Promise<void> {
     for (;;) {
       if (this.closed) return;
       const page = await this.read(this.channel, this.sentUpTo, MAX_BATCH);

@@ -1,6 +1,10 @@
-import type { ChatMessage, ChatServerToClientEvents, Role } from '@perihelion/protocol';
+import type { Db } from '@perihelion/db';
+import type { ChatMessage, ChatServerToClientEvents, Role, SubscribeResult } from '@perihelion/protocol';
 import type { Principal } from '../auth/principal.js';
+import { quietLogger, range } from '../durable/test-support.js';
 import { randomId } from '../ids.js';
+import { ChannelError } from './channel-error.js';
+import { type ChannelConfig, Channels, type ChannelsOptions } from './channels.js';
 import type { ChatConnection } from './subscription.js';
 
 /*
@@ -60,4 +64,64 @@ export class RecordingChat implements ChatConnection {
         ?.channels.map((c) => c.name) ?? []
     );
   }
+}
+
+/**
+ * A hub with channel names of its own (a public `pub`, a read-only `ro`) on a shared store, with
+ * helpers that connect, subscribe (recording the ack in the connection's log) and publish.
+ */
+export function openHub(
+  db: Db,
+  overrides: Partial<ChannelConfig> = {},
+  options: Partial<ChannelsOptions> = {},
+) {
+  const pub = randomId('pub', 6);
+  const ro = randomId('ro', 6);
+  const sectors = new Map<string, string>();
+  const config: ChannelConfig = {
+    public: [pub],
+    readonly: [ro],
+    retention: 500,
+    presenceGraceMs: 0,
+    publishRate: { perSecond: 1000, burst: 1000 },
+    ...overrides,
+  };
+  const channels = new Channels({
+    db,
+    logger: quietLogger(),
+    config,
+    sectorOf: (id) => sectors.get(id) ?? null,
+    ...options,
+  });
+  const connect = async (p: Principal) => {
+    const conn = new RecordingChat(p);
+    await channels.connected(conn);
+    return conn;
+  };
+  const subscribe = async (conn: RecordingChat, channel: string, after?: number) => {
+    let result: SubscribeResult | undefined;
+    await channels.subscribe(conn.id, after === undefined ? { channel } : { channel, after }, (res) => {
+      result = res;
+      conn.log.push({ event: 'ack', payload: res });
+    });
+    if (!result) throw new Error('subscribe was not answered');
+    return result;
+  };
+  let nonce = 0;
+  const publish = (conn: RecordingChat, channel: string, text: string) =>
+    channels.publish(conn.id, { channel, text, nonce: `n${++nonce}` });
+  const postMany = async (channel: string, n: number) => {
+    for (const i of range(1, n)) await channels.post(channel, { text: `m${i}` });
+  };
+  return { channels, pub, ro, sectors, connect, subscribe, publish, postMany };
+}
+
+/** The code of the ChannelError `p` rejects with (anything else fails the test). */
+export async function refusal(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof ChannelError)) throw new Error(`expected a ChannelError, got ${String(err)}`);
+  return err.error.code;
 }
