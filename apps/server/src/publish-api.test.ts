@@ -119,6 +119,19 @@ describe('publish API', () => {
     };
     expect(history.head).toBe(stored.offset);
     expect(history.messages.map((m) => m.text)).toEqual(['Server restart in 10 minutes']);
+    // A backend that retries with the same idempotency key stores its message once.
+    const once = { text: 'Double XP weekend', idempotencyKey: 'promo-42' };
+    const first = (await (await call('POST', '/channels/announcements/messages', { body: once })).json()) as {
+      offset: number;
+    };
+    const retry = (await (await call('POST', '/channels/announcements/messages', { body: once })).json()) as {
+      offset: number;
+    };
+    expect(retry.offset).toBe(first.offset);
+    const all = (await (await call('GET', '/channels/announcements/messages')).json()) as {
+      messages: { text: string }[];
+    };
+    expect(all.messages.filter((m) => m.text === 'Double XP weekend')).toHaveLength(1);
     const presence = (await (await call('GET', '/channels/global/presence')).json()) as {
       players: { id: string; name: string }[];
     };

@@ -215,6 +215,11 @@ export const apiPublishSchema = z.strictObject({
   /** Shown as the sender's name (the sender id is always `system`). Default "Server". */
   senderName: z.string().trim().min(1).max(40).optional(),
   data: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Makes a retry safe: a second publish with the same key (within 24 hours) is not stored again;
+   * the answer names the offset of the first.
+   */
+  idempotencyKey: z.string().min(1).max(MAX_NONCE_LENGTH).optional(),
 });
 export type ApiPublish = z.infer<typeof apiPublishSchema>;
 

@@ -73,6 +73,7 @@ export async function publishApi(app: FastifyInstance, opts: PublishApiOptions):
         text: body.text,
         ...(body.senderName ? { senderName: body.senderName } : {}),
         ...(body.data ? { data: body.data } : {}),
+        ...(body.idempotencyKey ? { nonce: body.idempotencyKey } : {}),
       }),
     );
     return reply.code(201).send({ channel, offset: stored.offset, at: stored.at });

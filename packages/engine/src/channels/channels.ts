@@ -110,7 +110,7 @@ export class Channels {
    */
   async post(
     channel: string,
-    msg: { text: string; senderName?: string; data?: Record<string, unknown> },
+    msg: { text: string; senderName?: string; data?: Record<string, unknown>; nonce?: string },
   ): Promise<{ offset: number; at: number }> {
     const kind = this.knownKind(channel);
     const text = chatTextSchema.safeParse(msg.text);
@@ -126,6 +126,7 @@ export class Channels {
       senderName: msg.senderName ?? 'Server',
       text: text.data,
       data: msg.data,
+      ...(msg.nonce !== undefined ? { nonce: msg.nonce } : {}),
     });
   }
 
