@@ -1,13 +1,13 @@
 import type { ErrorPayload, PresenceEntry } from '@perihelion/protocol';
-import type { ChatSocket } from './chat-socket.js';
 import type { FakeChatServer } from './fake-chat-server.js';
+import { FakeSocketBase, type Listener } from './fake-socket-base.js';
 
 /*
  * The connection side of the in-memory `/chat` server (fake-chat-server.ts): what a connection
  * looks like on the server, and the client socket the ChatClient is given.
  */
 
-export type Listener = (...args: unknown[]) => void;
+export type { Listener } from './fake-socket-base.js';
 
 /** One connection's server side: what it subscribed to and how far each was sent. */
 export class FakeConnection {
@@ -39,13 +39,12 @@ export class FakeConnection {
  * disconnected is not an error; unlike its default buffering, the packet is simply lost (the
  * ChatClient never relies on the buffer).
  */
-export class FakeChatSocket {
+export class FakeChatSocket extends FakeSocketBase {
   connected = false;
   /** Like Socket.IO's: connected, or about to reconnect by itself (a network drop). */
   active = false;
   /** How often something called connect() (the ChatClient does after a server disconnect). */
   connects = 0;
-  private readonly listeners = new Map<string, Set<Listener>>();
   private connection: FakeConnection | null = null;
   /** Every client → server packet (event, payload), including those lost to a disconnect. */
   readonly emitted: Array<{ event: string; payload: unknown }> = [];
@@ -53,26 +52,8 @@ export class FakeChatSocket {
   constructor(
     private server: FakeChatServer,
     readonly player: PresenceEntry,
-  ) {}
-
-  /** Typed as the real thing, for `new ChatClient(socket.typed(), …)`. */
-  typed(): ChatSocket {
-    return this as unknown as ChatSocket;
-  }
-
-  on(event: string, listener: Listener): this {
-    let set = this.listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(event, set);
-    }
-    set.add(listener);
-    return this;
-  }
-
-  off(event: string, listener: Listener): this {
-    this.listeners.get(event)?.delete(listener);
-    return this;
+  ) {
+    super();
   }
 
   emit(event: string, ...args: unknown[]): this {
@@ -126,9 +107,5 @@ export class FakeChatSocket {
   /** @internal A packet from the server. */
   deliver(event: string, payload: unknown): void {
     this.fire(event, payload);
-  }
-
-  private fire(event: string, ...args: unknown[]): void {
-    for (const listener of [...(this.listeners.get(event) ?? [])]) listener(...args);
   }
 }

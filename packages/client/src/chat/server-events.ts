@@ -1,6 +1,12 @@
 import { chatServerEventSchemas } from '@perihelion/protocol';
 import type { ChatSocket } from './chat-socket.js';
 
+/** The socket's listener registry without its per-event typing (the table below is typed instead). */
+interface UntypedSocket {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+}
+
 type ServerEventName = keyof typeof chatServerEventSchemas;
 type ServerEvent<E extends ServerEventName> = ReturnType<(typeof chatServerEventSchemas)[E]['parse']>;
 
@@ -34,30 +40,20 @@ export function listenToChatServer(
       if (parsed.success) handle(parsed.data as ServerEvent<E>);
       else malformed(event);
     };
-  const onConnect = () => handlers.connect();
-  const onDisconnect = (reason: string) => handlers.disconnect(reason);
-  const onConnectError = (err: Error & { data?: unknown }) => handlers.connectError(err);
-  const onMessages = validated('channel:messages', (batch) => handlers.messages(batch));
-  const onPresence = validated('presence', (change) => handlers.presence(change));
-  const onChannels = validated('channels', (directory) => handlers.directory(directory));
-  const onClosed = validated('channel:closed', (closed) => handlers.channelClosed(closed));
-  const onError = validated('server:error', (error) => handlers.serverError(error));
-  socket.on('connect', onConnect);
-  socket.on('disconnect', onDisconnect);
-  socket.on('connect_error', onConnectError);
-  socket.on('channel:messages', onMessages);
-  socket.on('presence', onPresence);
-  socket.on('channels', onChannels);
-  socket.on('channel:closed', onClosed);
-  socket.on('server:error', onError);
+  const listeners: ReadonlyArray<readonly [string, (...args: never[]) => void]> = [
+    ['connect', () => handlers.connect()],
+    ['disconnect', (reason: string) => handlers.disconnect(reason)],
+    ['connect_error', (err: Error & { data?: unknown }) => handlers.connectError(err)],
+    ['channel:messages', validated('channel:messages', (batch) => handlers.messages(batch))],
+    ['presence', validated('presence', (change) => handlers.presence(change))],
+    ['channels', validated('channels', (directory) => handlers.directory(directory))],
+    ['channel:closed', validated('channel:closed', (closed) => handlers.channelClosed(closed))],
+    ['server:error', validated('server:error', (error) => handlers.serverError(error))],
+  ];
+  // Listened to by name from one table, so adding an event cannot forget its removal.
+  const untyped = socket as unknown as UntypedSocket;
+  for (const [event, listener] of listeners) untyped.on(event, listener);
   return () => {
-    socket.off('connect', onConnect);
-    socket.off('disconnect', onDisconnect);
-    socket.off('connect_error', onConnectError);
-    socket.off('channel:messages', onMessages);
-    socket.off('presence', onPresence);
-    socket.off('channels', onChannels);
-    socket.off('channel:closed', onClosed);
-    socket.off('server:error', onError);
+    for (const [event, listener] of listeners) untyped.off(event, listener);
   };
 }

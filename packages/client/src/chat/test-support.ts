@@ -1,8 +1,8 @@
 import type { ChannelKind, ChatMessage, SubscribeAccepted, SubscribeRequest } from '@perihelion/protocol';
 import { ChatClient } from './chat-client.js';
 import type { ChatClientOptions } from './chat-client-options.js';
-import type { ChatSocket } from './chat-socket.js';
 import type { FakeChatServer, FakeChatSocket } from './fake-chat-server.js';
+import { FakeSocketBase, type Listener } from './fake-socket-base.js';
 
 /*
  * Helpers for the chat client's unit tests (not part of the package's API).
@@ -55,8 +55,6 @@ export function accepted(
   return { ok: true, channel, kind, head, retainedFrom: 1, gap: false, readUpTo: 0, presence: [], ...more };
 }
 
-type Listener = (...args: unknown[]) => void;
-
 /** One packet a ScriptedSocket sent, with its ack (null when it asked for none). */
 export interface ScriptedPacket {
   event: string;
@@ -69,30 +67,10 @@ export interface ScriptedPacket {
  * answers (any ack, in any order) and delivers server events by hand, synchronously. For races
  * the in-memory server cannot stage.
  */
-export class ScriptedSocket {
+export class ScriptedSocket extends FakeSocketBase {
   connected = false;
   active = false;
   readonly sent: ScriptedPacket[] = [];
-  private readonly listeners = new Map<string, Set<Listener>>();
-
-  typed(): ChatSocket {
-    return this as unknown as ChatSocket;
-  }
-
-  on(event: string, listener: Listener): this {
-    let set = this.listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(event, set);
-    }
-    set.add(listener);
-    return this;
-  }
-
-  off(event: string, listener: Listener): this {
-    this.listeners.get(event)?.delete(listener);
-    return this;
-  }
 
   emit(event: string, ...args: unknown[]): this {
     if (!this.connected) return this;
@@ -126,9 +104,5 @@ export class ScriptedSocket {
       (p): p is ScriptedPacket & { payload: SubscribeRequest } =>
         p.event === 'channel:subscribe' && (p.payload as SubscribeRequest).channel === channel,
     );
-  }
-
-  private fire(event: string, ...args: unknown[]): void {
-    for (const listener of [...(this.listeners.get(event) ?? [])]) listener(...args);
   }
 }

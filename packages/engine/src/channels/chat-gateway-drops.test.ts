@@ -1,10 +1,9 @@
-import { type TestStore, testStoreTargets } from '@perihelion/db/testing';
+import { testStoreTargets } from '@perihelion/db/testing';
 import { CHAT_NAMESPACE, PROTOCOL_VERSION } from '@perihelion/protocol';
 import { Manager } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createPlayer, eventually, suiteStore } from '../durable/test-support.js';
-import type { ChannelConfig } from './channels.js';
-import { startGateway } from './gateway-test-support.js';
+import { describe, expect, it } from 'vitest';
+import { createPlayer, eventually } from '../durable/test-support.js';
+import { gatewaySuite } from './gateway-test-support.js';
 import { principal } from './test-support.js';
 
 /*
@@ -16,16 +15,8 @@ const targets = await testStoreTargets();
 
 describe.each(targets)('ChatGateway drops on $name', (target) => {
   const run = it.skipIf(target.skipReason !== null);
-  let store: TestStore;
-  suiteStore(target, (opened) => {
-    store = opened;
-  });
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  const start = (overrides: Partial<ChannelConfig> = {}, violationBurst = 40) =>
-    startGateway(store.db, (fn) => cleanups.push(fn), overrides, violationBurst);
+  const suite = gatewaySuite(target);
+  const { start } = suite;
 
   run(
     'a chat-only drop ends the /chat namespace only: another namespace on the connection lives on',
@@ -41,10 +32,10 @@ describe.each(targets)('ChatGateway drops on $name', (target) => {
       const chat = manager.socket(CHAT_NAMESPACE, {
         auth: {
           protocol: PROTOCOL_VERSION,
-          accessToken: auth.issue(principal(await createPlayer(store.db))),
+          accessToken: auth.issue(principal(await createPlayer(suite.db()))),
         },
       });
-      cleanups.push(() => {
+      suite.cleanup(() => {
         side.disconnect();
         chat.disconnect();
       });

@@ -1,27 +1,17 @@
-import { type TestStore, testStoreTargets } from '@perihelion/db/testing';
+import { testStoreTargets } from '@perihelion/db/testing';
 import { type ErrorPayload, PROTOCOL_VERSION, type PresenceChange } from '@perihelion/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createPlayer, eventually, range, suiteStore } from '../durable/test-support.js';
+import { describe, expect, it } from 'vitest';
+import { createPlayer, eventually, range } from '../durable/test-support.js';
 import { randomId } from '../ids.js';
-import type { ChannelConfig } from './channels.js';
-import { ChatClient, startGateway } from './gateway-test-support.js';
+import { ChatClient, gatewaySuite } from './gateway-test-support.js';
 import { principal } from './test-support.js';
 
 const targets = await testStoreTargets();
 
 describe.each(targets)('ChatGateway on $name', (target) => {
   const run = it.skipIf(target.skipReason !== null);
-  let store: TestStore;
-  suiteStore(target, (opened) => {
-    store = opened;
-  });
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-
-  const start = (overrides: Partial<ChannelConfig> = {}, violationBurst = 40) =>
-    startGateway(store.db, (fn) => cleanups.push(fn), overrides, violationBurst);
+  const suite = gatewaySuite(target);
+  const { start } = suite;
 
   run('refuses a handshake without a valid token or with another protocol, with the reason', async () => {
     const { raw } = await start();
@@ -69,7 +59,7 @@ describe.each(targets)('ChatGateway on $name', (target) => {
 
   run('the sender is always the connection’s player: a `sender` in the payload is refused', async () => {
     const { names, channels, connect } = await start();
-    const ada = await connect('websocket', principal(await createPlayer(store.db), 'player', 'Ada'));
+    const ada = await connect('websocket', principal(await createPlayer(suite.db()), 'player', 'Ada'));
     const spoof = await ada.client.publish(names.pub, 'I am the admin', {
       sender: { id: 'system', name: 'Server' },
     });
@@ -82,13 +72,13 @@ describe.each(targets)('ChatGateway on $name', (target) => {
   run('a player cannot post announcements, an admin can; nobody reads another team or pair', async () => {
     const { names, channels, connect } = await start();
     const ada = await connect('websocket');
-    const admin = await connect('polling', principal(await createPlayer(store.db), 'admin', 'Root'));
+    const admin = await connect('polling', principal(await createPlayer(suite.db()), 'admin', 'Root'));
     expect(await ada.client.publish(names.ro, 'free ore!')).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },
     });
     expect(await admin.client.publish(names.ro, 'maintenance')).toMatchObject({ ok: true, offset: 1 });
-    const [bobId, carlId] = [await createPlayer(store.db), await createPlayer(store.db)];
+    const [bobId, carlId] = [await createPlayer(suite.db()), await createPlayer(suite.db())];
     const team = `team:${randomId('t', 4)}`;
     await channels.addMember(team, bobId);
     expect(await ada.client.subscribe(team)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
@@ -119,7 +109,7 @@ describe.each(targets)('ChatGateway on $name', (target) => {
     const { names, connect } = await start();
     const watcher = await connect('websocket');
     await watcher.client.subscribe(names.pub);
-    const p = principal(await createPlayer(store.db), 'player', 'Ada');
+    const p = principal(await createPlayer(suite.db()), 'player', 'Ada');
     const tab1 = await connect('websocket', p);
     const tab2 = await connect('polling', p);
     await tab1.client.subscribe(names.pub);
@@ -165,14 +155,14 @@ describe.each(targets)('ChatGateway on $name', (target) => {
 
   run('session renewal: same player only; an expired session is disconnected with the reason', async () => {
     const { connect, auth } = await start();
-    const p = { ...principal(await createPlayer(store.db)), expiresAt: Date.now() + 60_000 };
+    const p = { ...principal(await createPlayer(suite.db())), expiresAt: Date.now() + 60_000 };
     const ada = await connect('websocket', p);
     const later = { ...p, expiresAt: Date.now() + 3_600_000 };
     expect(await ada.client.socket.emitWithAck('session:renew', { accessToken: auth.issue(later) })).toEqual({
       ok: true,
       expiresAt: later.expiresAt,
     });
-    const other = principal(await createPlayer(store.db));
+    const other = principal(await createPlayer(suite.db()));
     expect(
       await ada.client.socket.emitWithAck('session:renew', { accessToken: auth.issue(other) }),
     ).toMatchObject({

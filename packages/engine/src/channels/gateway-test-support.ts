@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '@perihelion/db';
+import type { TestStore, TestStoreTarget } from '@perihelion/db/testing';
 import {
   CHAT_NAMESPACE,
   type ChannelDirectory,
@@ -13,9 +14,10 @@ import {
 } from '@perihelion/protocol';
 import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
+import { afterEach } from 'vitest';
 import { type Authenticator, AuthRefusal, type Principal } from '../auth/principal.js';
 import { SocketAuth } from '../auth/socket-auth.js';
-import { createPlayer, quietLogger } from '../durable/test-support.js';
+import { createPlayer, quietLogger, suiteStore } from '../durable/test-support.js';
 import { randomId } from '../ids.js';
 import { type ChannelConfig, Channels } from './channels.js';
 import { ChatGateway, type ChatNamespace } from './chat-gateway.js';
@@ -171,4 +173,30 @@ export async function startGateway(
     return client;
   };
   return { url, server, auth, names, channels, gateway, connect, raw };
+}
+
+/**
+ * The set-up every gateway suite repeats, inside its `describe`: the suite's store and a `start`
+ * whose gateways (servers, clients) are closed after each test.
+ */
+export function gatewaySuite(target: TestStoreTarget) {
+  let store: TestStore | undefined;
+  suiteStore(target, (opened) => {
+    store = opened;
+  });
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  const db = (): Db => {
+    if (!store) throw new Error('the suite store is not open (skipped target?)');
+    return store.db;
+  };
+  return {
+    db,
+    /** Closed with the test: for clients or anything else a test opens. */
+    cleanup: (fn: () => Promise<void> | void) => cleanups.push(fn),
+    start: (overrides: Partial<ChannelConfig> = {}, violationBurst = 40) =>
+      startGateway(db(), (fn) => cleanups.push(fn), overrides, violationBurst),
+  };
 }
