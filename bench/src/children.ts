@@ -3,7 +3,7 @@ import { type ChildProcess, fork, type SpawnOptions, spawn } from 'node:child_pr
 /**
  * Every child process the bench starts, so that none outlives it: normal runs stop them one by
  * one, Ctrl-C stops them all, and a last synchronous SIGKILL runs on exit whatever happened.
- * The children also load orphan-guard.ts, which ends them if this process dies without a word.
+ * The children also load scripts/orphan-guard.mjs, which ends them if this process dies without a word.
  */
 const live = new Set<ChildProcess>();
 
@@ -18,7 +18,7 @@ export function tsNodeArgs(script: string, extraNodeArgs: readonly string[] = []
     '--import',
     import.meta.resolve('tsx'),
     '--import',
-    import.meta.resolve('./orphan-guard.ts'),
+    import.meta.resolve('../../scripts/orphan-guard.mjs'),
     script,
   ];
 }

@@ -61,10 +61,14 @@ describe('chat under chaos', () => {
   let proxy: FaultProxy | null = null;
   const participants: Participant[] = [];
 
+  // The server is stopped whatever else fails: a test must never leave a process behind.
   afterAll(async () => {
-    for (const p of participants) p.client.close();
-    await proxy?.close();
-    await server?.stop();
+    try {
+      for (const p of participants) p.client.close();
+      await proxy?.close();
+    } finally {
+      await server?.stop();
+    }
   });
 
   it('every client ends with every message of its channels, in order, exactly once', async () => {

@@ -39,8 +39,11 @@ const stores = [
 
 describe.each(stores)('a build survives a hard kill of the server ($name)', (store) => {
   const cleanups: (() => Promise<void>)[] = [];
+  // Every clean-up runs even when an earlier one fails, so no server process outlives the test.
   afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
+    const failures: unknown[] = [];
+    for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => failures.push(err));
+    if (failures.length > 0) throw failures[0];
   });
 
   it.skipIf(store.skip !== null)(
