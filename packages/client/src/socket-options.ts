@@ -1,3 +1,4 @@
+import { perihelionParser } from '@perihelion/protocol';
 import type { ManagerOptions } from 'socket.io-client';
 import type { TransportChoice } from './api.js';
 
@@ -36,6 +37,8 @@ export function buildManagerOptions(
     reconnection: true,
     reconnectionDelay: 500,
     reconnectionDelayMax: 3000,
+    // The server's parser: binary events (snapshots) arrive as one frame each.
+    parser: perihelionParser,
     ...transportOptions(transport),
     ...(extra as ClientManagerOptions | undefined),
   };

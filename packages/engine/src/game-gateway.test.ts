@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type EntityState, GAME_NAMESPACE, PROTOCOL_VERSION } from '@perihelion/protocol';
+import { type EntityState, GAME_NAMESPACE, PROTOCOL_VERSION, perihelionParser } from '@perihelion/protocol';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -85,6 +85,7 @@ describe('GameGateway', () => {
       forceNew: true,
       reconnection: false,
       transports: ['websocket'],
+      parser: perihelionParser,
       auth: auth ?? { protocol: PROTOCOL_VERSION, accessToken },
     });
     sockets.push(socket);

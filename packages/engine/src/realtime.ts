@@ -3,6 +3,7 @@ import {
   type ClientToServerEvents,
   GAME_NAMESPACE,
   MAX_TRANSPORT_BYTES,
+  perihelionParser,
   protocolError,
   type ServerToClientEvents,
 } from '@perihelion/protocol';
@@ -64,6 +65,8 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     pingInterval: opts.pingIntervalMs,
     pingTimeout: opts.pingTimeoutMs,
     serveClient: false,
+    // One frame per snapshot instead of two (see the protocol's socket-parser).
+    parser: perihelionParser,
   });
   // Nothing is served on the main namespace; refusing it keeps anyone from holding a connection
   // open there without a session.

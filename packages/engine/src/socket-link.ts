@@ -15,11 +15,12 @@ function queuedPackets(socket: Socket): number {
 }
 
 /**
- * A snapshot is two engine.io packets (header + binary attachment). Allowing two queued packets
- * means at most one older snapshot waits behind the transport; anything newer is dropped until it
- * drains, and the next delta (against what the client acknowledged) supersedes it.
+ * A snapshot is one engine.io packet (the protocol's parser sends it as one binary frame). Allowing
+ * one queued packet means at most one older snapshot waits behind the transport; anything newer
+ * is dropped until it drains, and the next delta (against what the client acknowledged)
+ * supersedes it.
  */
-const MAX_QUEUED_SNAPSHOT_PACKETS = 2;
+const MAX_QUEUED_SNAPSHOT_PACKETS = 1;
 
 /**
  * Sends to one Socket.IO connection with bounded memory. Tick data is never allowed to pile up:

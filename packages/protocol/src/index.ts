@@ -10,3 +10,4 @@ export * from './limits.js';
 export * from './qa-surface.js';
 export * from './universe.js';
 export * from './version.js';
+export { CompactFrameError, decodeCompactFrame, perihelionParser } from './wire/socket-parser.js';

@@ -3,4 +3,4 @@
  * misread. Client and server compare it in the handshake so a mismatch is a clear error instead of
  * garbled state.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;

@@ -5,6 +5,7 @@ import {
   GAME_NAMESPACE,
   type JoinResult,
   PROTOCOL_VERSION,
+  perihelionParser,
   SESSION_PATH,
   type SessionRenewResult,
   type SessionResponse,
@@ -105,6 +106,7 @@ export class RawClient {
     );
     this.socket = io(`${url}${namespace}`, {
       transports: [transport],
+      parser: perihelionParser,
       upgrade: false,
       reconnection: false,
       forceNew: true,
