@@ -1,41 +1,12 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type EntityState, GAME_NAMESPACE, PROTOCOL_VERSION, perihelionParser } from '@perihelion/protocol';
+import { GAME_NAMESPACE, PROTOCOL_VERSION, perihelionParser } from '@perihelion/protocol';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SessionTokens } from './auth/session-tokens.js';
 import { attachRealtime, type Realtime } from './realtime.js';
-import type { Simulation } from './simulation.js';
-
-/** The smallest world: avatars that stand still. */
-class StillWorld implements Simulation {
-  readonly viewRadius = 1000;
-  private readonly avatars = new Map<string, { handle: number; state: number[] }>();
-  private nextHandle = 1;
-  spawn(playerId: string, restore: { state: readonly number[] | null; handle: number } | null): number {
-    const handle = restore?.handle ?? this.nextHandle++;
-    this.avatars.set(playerId, { handle, state: [...(restore?.state ?? [0, 0])] });
-    return handle;
-  }
-  despawn(playerId: string): readonly number[] | null {
-    const a = this.avatars.get(playerId);
-    this.avatars.delete(playerId);
-    return a?.state ?? null;
-  }
-  applyInput(): void {}
-  step(): void {}
-  ownState(playerId: string): readonly number[] | null {
-    return this.avatars.get(playerId)?.state ?? null;
-  }
-  focus(): { x: number; y: number } {
-    return { x: 0, y: 0 };
-  }
-  *entities(): Iterable<EntityState> {
-    for (const a of this.avatars.values())
-      yield { handle: a.handle, kind: 0, variant: 0, x: 0, y: 0, angle: 0 };
-  }
-}
+import { StillWorld } from './still-world.test-support.js';
 
 const tokens = new SessionTokens({ secret: 'a-test-secret-that-is-long-enough-for-hs256', ttlSeconds: 600 });
 

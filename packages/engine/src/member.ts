@@ -29,8 +29,11 @@ export class RoomMember {
   ackedSnapshotId = 0;
   /** The first snapshot after a join is sent reliably so the member starts from a full world. */
   needsKeyframe = true;
-  /** Which tick of each snapshot period this member's snapshot goes out on (set by the room). */
-  snapshotPhase = 0;
+  /**
+   * Snapshots owed to this member, in fractions: the room adds snapshotRate / tickRate every tick
+   * and sends one whenever it reaches a whole one (its start is set by the room to spread members).
+   */
+  snapshotClock = 0;
 
   constructor(
     readonly playerId: string,

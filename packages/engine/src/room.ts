@@ -46,9 +46,10 @@ export class Room {
   private readonly sim: Simulation;
   private readonly members = new Map<string, RoomMember>();
   private readonly loop: FixedStepLoop;
-  private readonly ticksPerSnapshot: number;
-  /** Members per snapshot phase (see quietestPhase). */
-  private readonly phaseLoad: number[];
+  /** Snapshots per member per tick (at most one). */
+  private readonly snapshotsPerTick: number;
+  /** Members admitted so far, to spread their snapshot clocks (see spreadClock). */
+  private admitted = 0;
   private readonly grid: InterestGrid;
   private readonly writer = new ByteWriter(4096);
   private readonly viewRadiusQ: number;
@@ -63,8 +64,7 @@ export class Room {
     this.snapshotRate = opts.snapshotRate;
     this.sim = opts.simulation;
     this.stats = opts.stats;
-    this.ticksPerSnapshot = Math.max(1, Math.round(opts.tickRate / opts.snapshotRate));
-    this.phaseLoad = new Array<number>(this.ticksPerSnapshot).fill(0);
+    this.snapshotsPerTick = Math.min(1, opts.snapshotRate / opts.tickRate);
     this.viewRadiusQ = quantizePosition(this.sim.viewRadius);
     this.grid = new InterestGrid(Math.max(1, Math.ceil(this.viewRadiusQ / 2)));
     this.loop = new FixedStepLoop(opts.tickRate, this.runTick);
@@ -107,8 +107,7 @@ export class Room {
     const from = resume ?? carried;
     const handle = this.sim.spawn(playerId, from ? { state: from.own, handle: from.handle } : null, near);
     const member = new RoomMember(playerId, name, handle, link, from?.lastInputSeq ?? 0);
-    member.snapshotPhase = this.quietestPhase();
-    this.phaseLoad[member.snapshotPhase]!++;
+    member.snapshotClock = this.spreadClock();
     this.members.set(playerId, member);
     return { member, own: this.sim.ownState(playerId) ?? [] };
   }
@@ -118,19 +117,17 @@ export class Room {
     const member = this.members.get(playerId);
     if (!member || (onlyIf && member !== onlyIf)) return null;
     this.members.delete(playerId);
-    this.phaseLoad[member.snapshotPhase]!--;
     return { own: this.sim.despawn(playerId), handle: member.handle, lastInputSeq: member.lastAppliedSeq };
   }
 
   /**
-   * Members are spread over the ticks of a snapshot period (at 30 Hz ticks and 15 Hz snapshots,
-   * half get theirs on even ticks, half on odd), so snapshot work is level instead of piling onto
-   * every other tick. Each member still gets one snapshot per period.
+   * Each member's snapshot clock starts at a different fraction (successive multiples of the golden
+   * ratio, which stay evenly spread however many join or leave), so on every tick about the same
+   * share of members is due: snapshot work is level instead of piling onto some ticks. Every member
+   * still gets exactly snapshotRate snapshots a second (20 at 30 Hz ticks: two ticks of three).
    */
-  private quietestPhase(): number {
-    let best = 0;
-    for (let p = 1; p < this.phaseLoad.length; p++) if (this.phaseLoad[p]! < this.phaseLoad[best]!) best = p;
-    return best;
+  private spreadClock(): number {
+    return (this.admitted++ * 0.618_033_988_75) % 1;
   }
 
   /** `skippedTicks`: ticks the loop had to drop after a stall; members get input credit for them. */
@@ -142,8 +139,7 @@ export class Room {
     }
     this.sim.step();
     this.tick++;
-    const phase = this.tick % this.ticksPerSnapshot;
-    if (this.phaseLoad[phase]! > 0) this.sendSnapshots(phase);
+    this.sendDueSnapshots();
     if (this.stats) {
       this.stats.recordTick(performance.now() - started);
       if (this.totals.deltas + this.totals.keyframes > 0) {
@@ -153,7 +149,21 @@ export class Room {
     }
   };
 
-  private sendSnapshots(phase: number): void {
+  private sendDueSnapshots(): void {
+    let gridBuilt = false;
+    for (const member of this.members.values()) {
+      member.snapshotClock += this.snapshotsPerTick;
+      if (member.snapshotClock < 1) continue;
+      member.snapshotClock -= 1;
+      if (!gridBuilt) {
+        this.rebuildGrid();
+        gridBuilt = true;
+      }
+      this.sendSnapshot(member);
+    }
+  }
+
+  private rebuildGrid(): void {
     const all: WireEntity[] = [];
     for (const e of this.sim.entities()) {
       all.push({
@@ -166,7 +176,6 @@ export class Room {
       });
     }
     this.grid.rebuild(all);
-    for (const member of this.members.values()) if (member.snapshotPhase === phase) this.sendSnapshot(member);
   }
 
   private sendSnapshot(member: RoomMember): void {
