@@ -89,6 +89,16 @@ export type ChatMessage = z.infer<typeof chatMessageSchema>;
 export const presenceEntrySchema = z.object({ id: z.string(), name: z.string() });
 export type PresenceEntry = z.infer<typeof presenceEntrySchema>;
 
+/**
+ * Most players a channel's presence lists (in a subscribe answer or a `presence` batch). A channel
+ * with more players present lists this many of them (the ones a page shows) and counts the rest:
+ * sending everyone to everyone would cost every join a packet to every reader.
+ */
+export const PRESENCE_LIST_MAX = 50;
+
+const presenceListSchema = z.array(presenceEntrySchema).max(PRESENCE_LIST_MAX);
+const presenceCountSchema = z.number().int().min(0);
+
 /** A channel the player belongs to, as listed in the directory. */
 export const channelInfoSchema = z.object({
   name: z.string(),
@@ -138,7 +148,13 @@ export const subscribeAcceptedSchema = z.object({
   gap: z.boolean(),
   /** This player's read mark (for unread counts). */
   readUpTo: offsetSchema,
-  presence: z.array(presenceEntrySchema),
+  /**
+   * Who is present, as last announced to the channel (at most PRESENCE_LIST_MAX players: all of
+   * them when there are no more); `presence` batches keep it current from here.
+   */
+  presence: presenceListSchema,
+  /** How many players are present (as last announced), listed or not. */
+  presenceCount: presenceCountSchema,
 });
 export type SubscribeAccepted = z.infer<typeof subscribeAcceptedSchema>;
 
@@ -160,10 +176,18 @@ export const channelMessagesSchema = z.object({
 });
 export type ChannelMessages = z.infer<typeof channelMessagesSchema>;
 
+/**
+ * What changed in a channel's presence since its last batch (sent at most every few hundred ms per
+ * channel, one broadcast to all its subscribers): players who entered the listed players (or were
+ * renamed), ids who left it, and the new count. Idempotent: a join of a listed player or a leave of
+ * an unlisted one changes nothing.
+ */
 export const presenceChangeSchema = z.object({
   channel: z.string(),
-  joined: z.array(presenceEntrySchema),
-  left: z.array(z.string()),
+  joined: presenceListSchema,
+  left: z.array(z.string()).max(PRESENCE_LIST_MAX),
+  /** How many players are present now, listed or not. */
+  count: presenceCountSchema,
 });
 export type PresenceChange = z.infer<typeof presenceChangeSchema>;
 

@@ -1,5 +1,5 @@
 import { ChatClient } from '@perihelion/client';
-import { type ChannelInfo, directChannel } from '@perihelion/protocol';
+import { type ChannelInfo, directChannel, PRESENCE_LIST_MAX } from '@perihelion/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 // The SDK's in-memory `/chat` server: not part of the package's API, so reached by path.
 import { FakeChatServer } from '../../../../packages/client/src/chat/fake-chat-server.js';
@@ -23,6 +23,7 @@ function page(server: FakeChatServer, id: string, name: string, options: ChatSta
   return { client, state };
 }
 
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const titles = (state: ChatState) => state.tabs().map((t) => t.title);
 const tabOf = (state: ChatState, channel: string) => state.tabs().find((t) => t.channel === channel);
 
@@ -278,9 +279,29 @@ describe('ChatState QA output', () => {
       ],
     });
     expect(mia.state.globalOnline()).toBe(5);
+    expect(mia.state.qaPresenceCounts()).toStrictEqual({ global: 5 });
 
     players[0]!.client.unsubscribe('global');
     await settle();
     expect(mia.state.qaPresence().global?.map((p) => p.name)).toEqual(['Amy', 'Mia', 'Sam', 'Sam']);
+    expect(mia.state.presenceCount('global')).toBe(4);
+    expect(mia.state.presenceCount('sector:none')).toBe(0);
+  });
+
+  it('in a channel larger than its list: the listed players, and the count of everyone', async () => {
+    const server = new FakeChatServer();
+    const ann = page(server, 'ann', 'Ann');
+    const sub = ann.client.subscribe('global');
+    await settle();
+    // As the real server answers a channel of 5,000: PRESENCE_LIST_MAX players and the count.
+    const listed = range(1, PRESENCE_LIST_MAX).map((i) => ({ id: `p${i}`, name: `Pilot ${i}` }));
+    server.sendRaw('ann', 'presence', { channel: 'global', joined: listed, left: [], count: 5000 });
+    await settle();
+    expect(sub.presence.size).toBe(PRESENCE_LIST_MAX + 1);
+    server.sendRaw('ann', 'presence', { channel: 'global', joined: [], left: ['ann'], count: 5000 });
+    await settle();
+    expect(ann.state.globalOnline()).toBe(5000);
+    expect(ann.state.qaPresence().global).toHaveLength(PRESENCE_LIST_MAX);
+    expect(ann.state.qaPresenceCounts()).toStrictEqual({ global: 5000 });
   });
 });

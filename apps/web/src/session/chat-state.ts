@@ -113,7 +113,10 @@ export class ChatState {
     return this.client.subscription(channel)?.gap ?? false;
   }
 
-  /** Everyone in `channel` now, by name. */
+  /**
+   * Who is in `channel` now, by name: everyone, or in a channel with more than PRESENCE_LIST_MAX
+   * players the ones the server lists (see `presenceCount` for how many there are).
+   */
   presence(channel: string): PresenceEntry[] {
     const sub = this.client.subscription(channel);
     if (!sub) return [];
@@ -128,9 +131,14 @@ export class ChatState {
     return null;
   }
 
+  /** How many players are in `channel` now, listed or not (0 when not subscribed). */
+  presenceCount(channel: string): number {
+    return this.client.subscription(channel)?.presenceCount ?? 0;
+  }
+
   /** How many players are online anywhere (the global channel's presence), or null if unknown. */
   globalOnline(): number | null {
-    return this.client.subscription('global')?.presence.size ?? null;
+    return this.client.subscription('global')?.presenceCount ?? null;
   }
 
   /** Opens (or creates) the conversation with `peer` and shows it. */
@@ -200,10 +208,21 @@ export class ChatState {
     return out;
   }
 
-  /** window.__QA__'s `presence`: who is online in every subscribed channel, by name. */
+  /**
+   * window.__QA__'s `presence`: who is online in every subscribed channel, by name. For a channel
+   * with more than PRESENCE_LIST_MAX players, the ones listed (as the panel shows them);
+   * `qaPresenceCounts` has how many there are.
+   */
   qaPresence(): Record<string, QaPresenceEntry[]> {
     const out: Record<string, QaPresenceEntry[]> = {};
     for (const channel of this.client.subscriptions.keys()) out[channel] = this.presence(channel);
+    return out;
+  }
+
+  /** How many players are online in every subscribed channel, listed or not. */
+  qaPresenceCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const channel of this.client.subscriptions.keys()) out[channel] = this.presenceCount(channel);
     return out;
   }
 

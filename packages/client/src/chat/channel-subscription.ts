@@ -14,8 +14,11 @@ import type { SubscriptionPosition } from './parked-channels.js';
 export interface ChannelSubscriptionEvents {
   /** A new message, in offset order, each offset once (after a reconnect too). */
   message: (message: ChatMessage) => void;
-  /** Players came or went (two tabs of one player are one entry). */
-  presence: (change: { joined: PresenceEntry[]; left: PresenceEntry[] }) => void;
+  /**
+   * Players came or went from the listed ones (two tabs of one player are one entry), or the
+   * count changed; `count` is how many are present now, listed or not.
+   */
+  presence: (change: { joined: PresenceEntry[]; left: PresenceEntry[]; count: number }) => void;
   /**
    * The client was away longer than the channel keeps history: the messages it had were dropped
    * and what follows is the channel's recent history (there is a hole before it; `gap` is true).
@@ -74,6 +77,7 @@ export class ChannelSubscription {
   private anchored = false;
   private _readUpTo = 0;
   private _presence = new Map<string, string>();
+  private _presenceCount = 0;
   private _kind: ChannelKind | null = null;
   private _gap = false;
   private _state: SubscriptionState = 'offline';
@@ -125,9 +129,18 @@ export class ChannelSubscription {
     return count;
   }
 
-  /** Who is in the channel now: player id → name (from the last answer, then join/leave events). */
+  /**
+   * Who is in the channel now, player id → name (from the answer, then the server's batches):
+   * everyone while `presenceCount` is at most PRESENCE_LIST_MAX, otherwise that many of them
+   * (the server's choice, the same for every reader). Empty for read-only channels.
+   */
   get presence(): ReadonlyMap<string, string> {
     return this._presence;
+  }
+
+  /** How many players are in the channel now, listed in `presence` or not. */
+  get presenceCount(): number {
+    return this._presenceCount;
   }
 
   /** The channel's kind, once the server (directory or subscribe answer) has said it. */
@@ -204,6 +217,7 @@ export class ChannelSubscription {
     }
     this._state = 'live';
     this._presence = new Map(ack.presence.map((p) => [p.id, p.name]));
+    this._presenceCount = ack.presenceCount;
     this.raiseReadMark(ack.readUpTo);
   }
 
@@ -237,9 +251,9 @@ export class ChannelSubscription {
     if (hole) this.host.resync(this.channel);
   }
 
-  /** @internal */
+  /** @internal One batch of the channel's presence: applied idempotently. */
   presenceChanged(change: PresenceChange): void {
-    // While pending, the answer's presence list (the whole of it) is still to come.
+    // While pending, the answer's presence (as of its own time) is still to come.
     if (this._state !== 'live') return;
     const joined: PresenceEntry[] = [];
     const left: PresenceEntry[] = [];
@@ -254,7 +268,11 @@ export class ChannelSubscription {
       this._presence.set(entry.id, entry.name);
       joined.push(entry);
     }
-    if (joined.length > 0 || left.length > 0) this.events.emit('presence', { joined, left });
+    const counted = change.count !== this._presenceCount;
+    this._presenceCount = change.count;
+    if (joined.length > 0 || left.length > 0 || counted) {
+      this.events.emit('presence', { joined, left, count: change.count });
+    }
   }
 
   /** @internal Moves the read mark forward (never back); true when it moved. */

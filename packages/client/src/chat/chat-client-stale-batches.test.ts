@@ -32,14 +32,20 @@ describe('ChatClient: batches while a subscribe is unanswered', () => {
     const sub = chat.subscribe('global');
     const [request] = socket.subscribes('global');
     socket.deliver('channel:messages', { channel: 'global', messages: [message(4)] });
-    socket.deliver('presence', { channel: 'global', joined: [{ id: 'zed', name: 'Zed' }], left: [] });
+    socket.deliver('presence', {
+      channel: 'global',
+      joined: [{ id: 'zed', name: 'Zed' }],
+      left: [],
+      count: 2,
+    });
     expect(sub.state).toBe('pending');
     expect(sub.messages).toEqual([]);
-    request!.ack!(accepted('global', 4, { presence: [{ id: 'a', name: 'A' }] }));
+    request!.ack!(accepted('global', 4, { presence: [{ id: 'a', name: 'A' }], presenceCount: 1 }));
     socket.deliver('channel:messages', { channel: 'global', messages: replayFor(undefined, 4) });
     expect(offsets(sub.messages)).toEqual([1, 2, 3, 4]);
-    // The answer's presence is the whole list; a change from before it is stale too.
+    // The answer's presence is as of its own time; a change from before it is stale too.
     expect([...sub.presence.keys()]).toEqual(['a']);
+    expect(sub.presenceCount).toBe(1);
   });
 
   it('after a restart: a channel that leaves and re-enters the directory keeps its history', () => {

@@ -153,9 +153,10 @@ describe('ChatClient subscriptions', () => {
     await settle();
     expect([...sub.presence]).toEqual([['a', 'A']]);
     expect(changes).toEqual([
-      { joined: [{ id: 'b', name: 'B' }], left: [] },
-      { joined: [], left: [{ id: 'b', name: 'B' }] },
+      { joined: [{ id: 'b', name: 'B' }], left: [], count: 2 },
+      { joined: [], left: [{ id: 'b', name: 'B' }], count: 1 },
     ]);
+    expect(sub.presenceCount).toBe(1);
   });
 
   it('a refused subscribe ends with the reason; one that may pass is retried', async () => {

@@ -18,6 +18,8 @@ export { FakeChatSocket };
  * the contract in packages/protocol/src/chat.ts (offsets, retention and gap, replay after `after`,
  * idempotent nonces, per-player presence, read marks, the directory). Every packet hops through a
  * microtask, and a disconnect loses whatever was still on its way, as a dropped network does.
+ * Presence is simpler than the real server's (one change per join or leave, sent at once, and the
+ * whole list); the client applies either the same way.
  * The real server is tested against the same contract in apps/server.
  */
 
@@ -178,6 +180,7 @@ export class FakeChatServer {
       gap,
       readUpTo: this.readMark(c.player.id, channel),
       presence: this.presenceOf(channel),
+      presenceCount: this.presenceOf(channel).length,
     };
     const replay = ch.messages.filter((m) => m.offset >= from);
     // As the real server does: the answer first, then the replay (then live messages).
@@ -242,7 +245,9 @@ export class FakeChatServer {
     change: { joined: PresenceEntry[]; left: string[] },
   ): void {
     for (const conn of this.connections) {
-      if (conn !== except && conn.subscriptions.has(channel)) conn.send('presence', { channel, ...change });
+      if (conn !== except && conn.subscriptions.has(channel)) {
+        conn.send('presence', { channel, ...change, count: this.presenceOf(channel).length });
+      }
     }
   }
 

@@ -52,7 +52,18 @@ export function accepted(
   more: Partial<SubscribeAccepted> = {},
 ): SubscribeAccepted {
   const kind: ChannelKind = channel.startsWith('sector:') ? 'sector' : 'public';
-  return { ok: true, channel, kind, head, retainedFrom: 1, gap: false, readUpTo: 0, presence: [], ...more };
+  return {
+    ok: true,
+    channel,
+    kind,
+    head,
+    retainedFrom: 1,
+    gap: false,
+    readUpTo: 0,
+    presence: [],
+    presenceCount: 0,
+    ...more,
+  };
 }
 
 /** One packet a ScriptedSocket sent, with its ack (null when it asked for none). */

@@ -11,6 +11,11 @@ export interface ChannelConfig {
   retention: number;
   /** How long a player stays present after their last connection left a channel. */
   presenceGraceMs: number;
+  /**
+   * How long presence changes are gathered before one batch goes to the channel (default 250 ms;
+   * a change of the count alone, in a channel with more players than it lists, waits up to 2 s).
+   */
+  presenceBatchMs?: number;
   /** Publishes per player (all their connections together). */
   publishRate: { perSecond: number; burst: number };
 }
@@ -34,6 +39,10 @@ export function channelConfigProblem(config: ChannelConfig): string | null {
   }
   if (!Number.isFinite(config.presenceGraceMs) || config.presenceGraceMs < 0) {
     return `presence grace must be a non-negative number of ms, got ${config.presenceGraceMs}`;
+  }
+  const batch = config.presenceBatchMs;
+  if (batch !== undefined && (!Number.isFinite(batch) || batch < 0)) {
+    return `presence batch must be a non-negative number of ms, got ${batch}`;
   }
   const { perSecond, burst } = config.publishRate;
   if (!(perSecond > 0) || !Number.isFinite(perSecond))

@@ -12,9 +12,11 @@ import {
 } from '@perihelion/protocol';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
-import { ChannelPresence, type PresenceChangeEvent } from './channel-presence.js';
+import { ChannelFeed } from './channel-feed.js';
+import { ChannelPresence, type PresenceSnapshot } from './channel-presence.js';
 import { channelRules, type Decision, type RuleContext } from './channel-rules.js';
 import * as store from './channel-store.js';
+import { type ChatFanout, LocalFanout, messagesGroup, presenceGroup } from './chat-fanout.js';
 import { type ChatConnection, MAX_BATCH, Subscription } from './subscription.js';
 
 export interface ChannelConnectionsOptions {
@@ -22,6 +24,8 @@ export interface ChannelConnectionsOptions {
   logger: Logger;
   retention: number;
   presenceGraceMs: number;
+  /** How long presence changes are gathered into one batch per channel (default 250 ms). */
+  presenceBatchMs?: number | undefined;
   kindOf(channel: string): ChannelKind | null;
   rules: RuleContext;
   directory(playerId: string): Promise<ChannelInfo[]>;
@@ -37,10 +41,18 @@ interface ConnState {
   closed: boolean;
 }
 
+const NO_PRESENCE: PresenceSnapshot = { players: [], count: 0 };
+
 /**
  * The live `/chat` connections of this node and their subscriptions: subscribe (ack, then the
  * replay, then live messages), fan-out of stored messages, presence, and re-checking what a
  * player may read when their channel set changes.
+ *
+ * Fan-out goes through groups (see ChatFanout): each channel's feed broadcasts a stored message
+ * once to every connection that has caught up, and its presence batches once to every connection
+ * whose subscribe was answered. Nothing in a subscribe costs time proportional to the channel's
+ * size: its answer carries the presence last announced (at most PRESENCE_LIST_MAX players and a
+ * count), and a join reaches the others in the channel's next batch.
  *
  * Read-only channels (announcements) keep no presence: everyone may read them, so a roster would
  * only fan every join and leave out to every reader. Their acks carry `presence: []` and no
@@ -49,14 +61,26 @@ interface ConnState {
 export class ChannelConnections {
   private readonly conns = new Map<string, ConnState>();
   private readonly byPlayer = new Map<string, Set<ConnState>>();
-  private readonly subscribers = new Map<string, Set<Subscription>>();
+  /** Each channel with subscriptions here, by name. */
+  private readonly feeds = new Map<string, ChannelFeed>();
   private readonly roster: ChannelPresence;
+  private fanout: ChatFanout = new LocalFanout();
 
   constructor(private readonly opts: ChannelConnectionsOptions) {
     this.roster = new ChannelPresence({
       graceMs: opts.presenceGraceMs,
-      onChange: (change) => this.announcePresence(change),
+      batchMs: opts.presenceBatchMs,
+      onChange: (change) => this.fanout.emit(presenceGroup(change.channel), 'presence', change),
     });
+  }
+
+  /**
+   * Broadcasts through `fanout` (the gateway's Socket.IO rooms) instead of sending to each
+   * connection. Only before the first connection: groups are not carried over.
+   */
+  useFanout(fanout: ChatFanout): void {
+    if (this.conns.size > 0) throw new Error('the chat fanout must be set before any connection');
+    this.fanout = fanout;
   }
 
   /** A new connection: tracked, then sent its directory. Never rejects. */
@@ -101,8 +125,13 @@ export class ChannelConnections {
     return [...(this.byPlayer.get(playerId) ?? [])].map((s) => s.conn);
   }
 
+  /** Everyone present in the channel (proportional to its size: for on-demand requests). */
   presence(channel: string): PresenceEntry[] {
     return this.roster.list(channel);
+  }
+
+  presenceCount(channel: string): number {
+    return this.roster.count(channel);
   }
 
   /**
@@ -157,12 +186,26 @@ export class ChannelConnections {
       // An offset beyond the head means the client knows a history this store does not (it was
       // reset): as much a gap as one that retention removed.
       const gap = after !== undefined && (after < retainedFrom - 1 || after > head);
-      if (kind !== 'readonly') {
+      const present = kind !== 'readonly';
+      if (present) {
         state.present.add(channel);
         this.roster.join(channel, { id: who.playerId, name: who.name }, connId);
       }
-      const presence = kind === 'readonly' ? [] : this.roster.list(channel);
-      answer({ ok: true, channel, kind, head, retainedFrom, gap, readUpTo: Math.min(mark, head), presence });
+      // What the others were last told; this join reaches everyone (itself too) in the next batch.
+      const presence = present ? this.roster.snapshot(channel) : NO_PRESENCE;
+      answer({
+        ok: true,
+        channel,
+        kind,
+        head,
+        retainedFrom,
+        gap,
+        readUpTo: Math.min(mark, head),
+        presence: [...presence.players],
+        presenceCount: presence.count,
+      });
+      // Batches are broadcast from timers, never in between: this one gets every batch after it.
+      if (present) this.fanout.join(state.conn, presenceGroup(channel));
       sub.start(after === undefined || gap ? recent : after);
     } catch (err) {
       this.opts.logger.error({ err, channel, conn: connId }, 'subscribe failed');
@@ -186,9 +229,9 @@ export class ChannelConnections {
     if (upTo > 0) await store.markRead(this.opts.db, state.conn.principal.playerId, mark.channel, upTo);
   }
 
-  /** A message was stored: every subscription of the channel here gets it, in its order. */
+  /** A message was stored: the channel's feed broadcasts it, in offset order. */
   deliver(channel: string, message: ChatMessage): void {
-    for (const sub of this.subscribers.get(channel) ?? []) sub.live(message);
+    this.feeds.get(channel)?.deliver(message);
   }
 
   /**
@@ -209,6 +252,7 @@ export class ChannelConnections {
   /** Stops the presence timers (pending leaves are not announced). */
   close(): void {
     this.roster.close();
+    for (const feed of this.feeds.values()) feed.close();
   }
 
   private async recheck(state: ConnState): Promise<void> {
@@ -253,13 +297,15 @@ export class ChannelConnections {
 
   /** A new subscription of the connection, replacing any earlier one to the same channel. */
   private register(state: ConnState, channel: string): Subscription {
-    const sub = new Subscription(state.conn, channel, this.read, this.opts.logger);
+    const sub = new Subscription(state.conn, channel, this.read, this.opts.logger, this.caughtUp);
     const replaced = state.subs.get(channel);
     state.subs.set(channel, sub);
     if (replaced) this.detach(state, replaced);
-    this.subscribersOf(channel).add(sub);
+    this.feedOf(channel).add(sub);
     return sub;
   }
+
+  private readonly caughtUp = (sub: Subscription) => this.feeds.get(sub.channel)?.offer(sub);
 
   private readonly read = (channel: string, after: number, limit: number) =>
     store.messagesAfter(this.opts.db, channel, after, limit);
@@ -267,28 +313,30 @@ export class ChannelConnections {
   private detach(state: ConnState, sub: Subscription): void {
     sub.close();
     if (state.subs.get(sub.channel) === sub) state.subs.delete(sub.channel);
-    const subs = this.subscribers.get(sub.channel);
-    subs?.delete(sub);
-    if (subs?.size === 0) this.subscribers.delete(sub.channel);
+    const feed = this.feeds.get(sub.channel);
+    if (feed?.remove(sub)) {
+      feed.close();
+      this.feeds.delete(sub.channel);
+    }
     // A subscription replaced by a newer one of the same connection keeps its presence.
     if (!state.subs.has(sub.channel) && state.present.delete(sub.channel)) {
+      this.fanout.leave(state.conn, presenceGroup(sub.channel));
       this.roster.leave(sub.channel, state.conn.principal.playerId, state.conn.id);
     }
   }
 
-  private announcePresence(change: PresenceChangeEvent): void {
-    for (const sub of this.subscribers.get(change.channel) ?? []) {
-      // A subscription not answered yet gets the whole list in its ack instead.
-      if (sub.ready && !sub.closed) sub.conn.send('presence', change);
+  private feedOf(channel: string): ChannelFeed {
+    let feed = this.feeds.get(channel);
+    if (!feed) {
+      feed = new ChannelFeed({
+        channel,
+        group: messagesGroup(channel),
+        read: this.read,
+        fanout: this.fanout,
+        logger: this.opts.logger,
+      });
+      this.feeds.set(channel, feed);
     }
-  }
-
-  private subscribersOf(channel: string): Set<Subscription> {
-    let subs = this.subscribers.get(channel);
-    if (!subs) {
-      subs = new Set();
-      this.subscribers.set(channel, subs);
-    }
-    return subs;
+    return feed;
   }
 }

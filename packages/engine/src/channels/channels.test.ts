@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createPlayer, eventually, range, suiteStore } from '../durable/test-support.js';
 import { randomId } from '../ids.js';
 import type { ChannelConfig } from './channels.js';
-import { openHub, principal, refusal } from './test-support.js';
+import { CountingFanout, openHub, principal, type RecordingChat, refusal } from './test-support.js';
 
 const targets = await testStoreTargets();
 
@@ -160,23 +160,58 @@ describe.each(targets)('Channels on $name', (target) => {
     const [adaId, bobId] = [await createPlayer(store.db), await createPlayer(store.db)];
     const bob = await connect(principal(bobId, 'player', 'Bob'));
     await subscribe(bob, pub);
+    const bobEntry = { id: bobId, name: 'Bob' };
+    const adaEntry = { id: adaId, name: 'Ada' };
+    await eventually(() =>
+      expect(bob.events('presence')).toEqual([{ channel: pub, joined: [bobEntry], left: [], count: 1 }]),
+    );
     const tab1 = await connect(principal(adaId, 'player', 'Ada'));
     const tab2 = await connect(principal(adaId, 'player', 'Ada'));
     await subscribe(tab1, pub);
-    const ack = await subscribe(tab2, pub);
-    expect(ack.ok && ack.presence).toEqual([
-      { id: bobId, name: 'Bob' },
-      { id: adaId, name: 'Ada' },
-    ]);
+    await subscribe(tab2, pub);
     expect(channels.presence(pub)).toHaveLength(2);
-    expect(bob.events('presence')).toEqual([
-      { channel: pub, joined: [{ id: adaId, name: 'Ada' }], left: [] },
-    ]);
+    expect(channels.presenceCount(pub)).toBe(2);
+    // Both tabs joined within one batch: one join of one player, to everyone, tabs included.
+    await eventually(() => expect(bob.events('presence')).toHaveLength(2));
+    const joined = { channel: pub, joined: [adaEntry], left: [], count: 2 };
+    expect(bob.events('presence')[1]).toEqual(joined);
+    await eventually(() => expect(tab1.events('presence')).toEqual([joined]));
+    expect(tab2.events('presence')).toEqual([joined]);
+    // A later answer carries the announced list.
+    const ack = await subscribe(tab2, pub);
+    expect(ack.ok && [ack.presence, ack.presenceCount]).toEqual([[bobEntry, adaEntry], 2]);
+
     channels.disconnected(tab1.id);
-    expect(bob.events('presence')).toHaveLength(1);
     channels.unsubscribe(tab2.id, pub);
-    expect(bob.events('presence').at(-1)).toEqual({ channel: pub, joined: [], left: [adaId] });
-    expect(channels.presence(pub)).toEqual([{ id: bobId, name: 'Bob' }]);
+    await eventually(() =>
+      expect(bob.events('presence').at(-1)).toEqual({ channel: pub, joined: [], left: [adaId], count: 1 }),
+    );
+    expect(bob.events('presence')).toHaveLength(3);
+    expect(channels.presence(pub)).toEqual([bobEntry]);
+    channels.close();
+  });
+
+  run('a live message is one broadcast however many subscribe, each offset once per connection', async () => {
+    const fanout = new CountingFanout();
+    const { channels, pub, connect, subscribe, publish, postMany } = setup();
+    channels.useFanout(fanout);
+    await postMany(pub, 3);
+    const readers: RecordingChat[] = [];
+    for (const i of range(1, 40)) {
+      const reader = await connect(principal(`reader-${i}`));
+      await subscribe(reader, pub, i % 2 === 0 ? 1 : undefined);
+      readers.push(reader);
+    }
+    for (const reader of readers) await eventually(() => expect(reader.offsets(pub).at(-1)).toBe(3));
+    const before = fanout.messageEmits;
+    await publish(readers[0]!, pub, 'to everyone');
+    await eventually(() => {
+      for (const reader of readers) expect(reader.offsets(pub).at(-1)).toBe(4);
+    });
+    expect(fanout.messageEmits - before).toBe(1);
+    for (const [i, reader] of readers.entries()) {
+      expect(reader.offsets(pub)).toEqual(i % 2 === 1 ? [2, 3, 4] : [1, 2, 3, 4]);
+    }
     channels.close();
   });
 

@@ -19,6 +19,7 @@ import { ChannelError } from './channel-error.js';
 import { channelKindOf, channelRules, type RuleContext } from './channel-rules.js';
 import * as store from './channel-store.js';
 import { ChannelWriter, NONCE_TTL_MS } from './channel-writer.js';
+import type { ChatFanout } from './chat-fanout.js';
 import { PublishLimiter } from './publish-limiter.js';
 import { type ChatConnection, MAX_BATCH } from './subscription.js';
 
@@ -92,6 +93,7 @@ export class Channels {
       logger: this.log,
       retention: opts.config.retention,
       presenceGraceMs: opts.config.presenceGraceMs,
+      presenceBatchMs: opts.config.presenceBatchMs,
       kindOf: (channel) => this.kindOf(channel),
       rules: this.rules,
       directory: (playerId) => this.directory(playerId),
@@ -150,10 +152,16 @@ export class Channels {
 
   /**
    * Who is subscribed to the channel on this node now (one entry per player). Always empty for
-   * read-only channels, which keep no presence (see ChannelConnections).
+   * read-only channels, which keep no presence (see ChannelConnections). The whole list, so its
+   * cost grows with the channel: for an operator's request, not for every join.
    */
   presence(channel: string): PresenceEntry[] {
     return this.live.presence(channel);
+  }
+
+  /** How many players are subscribed to the channel on this node now. */
+  presenceCount(channel: string): number {
+    return this.live.presenceCount(channel);
   }
 
   /** Adds a player to a private channel (idempotent). Throws ChannelError. */
@@ -205,6 +213,14 @@ export class Channels {
   }
 
   // ---- the gateway's side ----------------------------------------------------------------------
+
+  /**
+   * Broadcasts channel messages and presence batches through `fanout` (the gateway's Socket.IO
+   * rooms: encoded once per group) instead of one send per connection. Before any connection.
+   */
+  useFanout(fanout: ChatFanout): void {
+    this.live.useFanout(fanout);
+  }
 
   /** A new connection: tracked, and sent its directory. Never rejects. */
   connected(conn: ChatConnection): Promise<void> {

@@ -18,6 +18,7 @@ import { DEFAULT_GUARD_LIMITS, type GuardLimits, InboundGuard } from '../inbound
 import { SocketLink } from '../socket-link.js';
 import { ChannelError } from './channel-error.js';
 import type { Channels } from './channels.js';
+import { RoomFanout, type RoomNamespace } from './room-fanout.js';
 import type { ChatConnection } from './subscription.js';
 
 export type ChatNamespace = Namespace<ChatClientToServerEvents, ChatServerToClientEvents>;
@@ -64,6 +65,16 @@ export class ChatGateway {
     this.limits = opts.guardLimits ?? DEFAULT_GUARD_LIMITS;
     this.nsp.use(opts.auth.middleware);
     this.nsp.on('connection', (socket) => this.onConnection(socket));
+    // Channel messages and presence batches go to Socket.IO rooms: one encode per broadcast.
+    this.channels.useFanout(
+      new RoomFanout(this.nsp as unknown as RoomNamespace, (socket) => {
+        this.log.warn(
+          { conn: socket.id },
+          'dropping a chat connection: queue overflow, a reader that cannot keep up',
+        );
+        socket.disconnect();
+      }),
+    );
   }
 
   get connections(): number {

@@ -1,61 +1,42 @@
-import type { ChatMessage } from '@perihelion/protocol';
 import { describe, expect, it } from 'vitest';
-import { quietLogger } from '../durable/test-support.js';
+import { eventually, quietLogger } from '../durable/test-support.js';
 import { MAX_BATCH, Subscription } from './subscription.js';
-import { principal, RecordingChat } from './test-support.js';
+import { message, principal, RecordingChat, storeOf } from './test-support.js';
 
-const message = (offset: number): ChatMessage => ({
-  offset,
-  sender: { id: 'p', name: 'P' },
-  text: `m${offset}`,
-  at: 0,
-});
-
-/** A channel's stored messages, readable like the store (pages after an offset). */
-function storeOf(offsets: number[]) {
-  const stored = offsets.map(message);
-  const reads: number[] = [];
-  return {
-    stored,
-    reads,
-    read: async (_channel: string, after: number, limit: number) => {
-      reads.push(after);
-      return stored.filter((m) => m.offset > after).slice(0, limit);
-    },
-  };
-}
-
-describe('subscription delivery', () => {
-  it('holds live messages until started, then sends each offset once and in order', async () => {
+describe('subscription catch-up', () => {
+  it('reads the replay after its position once started, then hands itself to the feed', async () => {
     const conn = new RecordingChat(principal('ada'));
     const s = storeOf([1, 2, 3, 4, 5]);
-    const sub = new Subscription(conn, 'global', s.read, quietLogger());
-    sub.live(message(5));
-    sub.live(message(4));
-    expect(conn.log).toEqual([]);
+    const offered: number[] = [];
+    const sub = new Subscription(conn, 'global', s.read, quietLogger(), (x) => offered.push(x.sentUpTo));
+    await Promise.resolve();
+    expect(s.reads).toEqual([]);
     sub.start(2);
-    sub.live(message(3));
     await sub.idle();
     expect(conn.offsets('global')).toEqual([3, 4, 5]);
-    // The next offset goes straight out, without reading the store.
-    s.stored.push(message(6));
-    const readsBefore = s.reads.length;
-    sub.live(message(6));
+    expect(offered).toEqual([5]);
+    // Offered again after reading what it lacks (the feed was further ahead than it keeps).
+    s.stored.push(message(6), message(7));
+    sub.resume();
     await sub.idle();
-    expect(conn.offsets('global')).toEqual([3, 4, 5, 6]);
-    expect(s.reads.length).toBe(readsBefore);
+    expect(conn.offsets('global')).toEqual([3, 4, 5, 6, 7]);
+    expect(offered).toEqual([5, 7]);
   });
 
-  it('a message that overtook an earlier one is sent after it, from the store', async () => {
+  it('once in a feed, sentUpTo follows the feed and nothing is sent on its own', async () => {
     const conn = new RecordingChat(principal('ada'));
-    const s = storeOf([1, 2, 3]);
-    const sub = new Subscription(conn, 'global', s.read, quietLogger());
-    sub.start(1);
+    const s = storeOf([1, 2]);
+    const feed = { upTo: 2 };
+    const sub = new Subscription(conn, 'global', s.read, quietLogger(), (x) => x.joined(feed));
+    sub.start(0);
     await sub.idle();
-    sub.live(message(3));
-    sub.live(message(2));
-    await sub.idle();
-    expect(conn.offsets('global')).toEqual([2, 3]);
+    expect(sub.sentUpTo).toBe(2);
+    feed.upTo = 9;
+    expect(sub.sentUpTo).toBe(9);
+    sub.sendNow([message(3)]);
+    expect(conn.offsets('global')).toEqual([1, 2]);
+    sub.close();
+    expect(sub.sentUpTo).toBe(9);
   });
 
   it(`sends a long replay in batches of at most ${MAX_BATCH}`, async () => {
@@ -81,6 +62,7 @@ describe('subscription delivery', () => {
     const conn = new RecordingChat(principal('ada'));
     let failures = 2;
     const s = storeOf([1, 2]);
+    let offered = 0;
     const sub = new Subscription(
       conn,
       'global',
@@ -92,21 +74,20 @@ describe('subscription delivery', () => {
         return s.read(c, after, limit);
       },
       quietLogger(),
+      () => offered++,
       { retryDelaysMs: [1, 1, 1] },
     );
     sub.start(0);
     await sub.idle();
     expect(conn.offsets('global')).toEqual([1, 2]);
     expect(conn.dropped).toBeNull();
-    sub.close();
-    sub.live(message(3));
-    await sub.idle();
-    expect(conn.offsets('global')).toEqual([1, 2]);
+    expect(offered).toBe(1);
   });
 
   it('a catch-up that keeps failing drops the connection, so the client resubscribes', async () => {
     const conn = new RecordingChat(principal('ada'));
     let reads = 0;
+    let offered = 0;
     const sub = new Subscription(
       conn,
       'global',
@@ -115,6 +96,7 @@ describe('subscription delivery', () => {
         throw new Error('store down');
       },
       quietLogger(),
+      () => offered++,
       { retryDelaysMs: [1, 1] },
     );
     sub.start(0);
@@ -122,6 +104,7 @@ describe('subscription delivery', () => {
     expect(reads).toBe(3);
     expect(conn.dropped).toMatch(/could not read global/);
     expect(sub.closed).toBe(true);
+    expect(offered).toBe(0);
   });
 
   it('closing during a retry pause stops the retries at once', async () => {
@@ -135,10 +118,11 @@ describe('subscription delivery', () => {
         throw new Error('store down');
       },
       quietLogger(),
+      () => {},
       { retryDelaysMs: [60_000] },
     );
     sub.start(0);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await eventually(() => expect(reads).toBe(1));
     sub.close();
     await sub.idle();
     expect(reads).toBe(1);

@@ -33,19 +33,23 @@ export interface SubscriptionOptions {
   retryDelaysMs?: readonly number[];
 }
 
+/** Where a subscription that caught up by itself goes next: its channel's live feed. */
+export type CaughtUp = (sub: Subscription) => void;
+
 /**
- * One connection's subscription to one channel and its delivery: `sentUpTo` is the highest offset
- * this connection was sent, and every send runs on one promise chain, so an offset goes out once
- * and in order whether it arrives live or is read back from the store. A live message that is the
- * next offset goes straight out; anything else (a message overtaken by a later one, a replay) is a
- * catch-up from the store.
+ * One connection's subscription to one channel. It reads what the connection is missing from the
+ * store (the replay after a subscribe) on its own promise chain, then hands itself to the channel's
+ * feed (`caughtUp`), which broadcasts every later message to all its members at once. `sentUpTo`
+ * is the highest offset this connection was sent, on its own or through the feed: an offset goes
+ * out once and in order whichever way it comes.
  */
 export class Subscription {
-  /** Highest offset sent on this connection; meaningful once started. */
-  sentUpTo = 0;
-  /** The subscribe was answered: live traffic and presence events may flow. */
+  /** The subscribe was answered: the replay runs, then live messages flow. */
   ready = false;
   closed = false;
+  /** The feed this subscription is a member of: it receives the channel's broadcasts. */
+  feed: { readonly upTo: number } | null = null;
+  private ownUpTo = 0;
   private chain: Promise<void>;
   private openGate: () => void = () => {};
   private readonly retryDelaysMs: readonly number[];
@@ -57,44 +61,72 @@ export class Subscription {
     readonly channel: string,
     private readonly read: ReadAfter,
     private readonly logger: Logger,
+    private readonly caughtUp: CaughtUp = () => {},
     options: SubscriptionOptions = {},
   ) {
     this.retryDelaysMs = options.retryDelaysMs ?? CATCH_UP_RETRY_DELAYS_MS;
-    // Closed until start(): messages stored while the subscribe is being answered wait their turn.
+    // Closed until start(): nothing is read while the subscribe is being answered.
     this.chain = new Promise((resolve) => {
       this.openGate = resolve;
     });
   }
 
-  /** The subscribe was answered: deliver everything after `after`, then live messages. */
-  start(after: number): void {
-    this.sentUpTo = after;
-    this.ready = true;
-    this.openGate();
-    this.enqueue(() => this.catchUp());
+  /** Highest offset sent on this connection; meaningful once started. */
+  get sentUpTo(): number {
+    return this.feed ? this.feed.upTo : this.ownUpTo;
   }
 
-  /** A message was just stored in the channel. */
-  live(message: ChatMessage): void {
+  /** The subscribe was answered: deliver everything after `after`, then join the live feed. */
+  start(after: number): void {
+    this.ownUpTo = after;
+    this.ready = true;
+    this.openGate();
+    this.resume();
+  }
+
+  /**
+   * Reads what this connection is missing from the store, then offers itself to the feed again
+   * (the feed was ahead of it by more than it keeps at hand).
+   */
+  resume(): void {
     this.enqueue(async () => {
-      if (this.closed || message.offset <= this.sentUpTo) return;
-      if (message.offset === this.sentUpTo + 1) {
-        this.send([message]);
-        return;
-      }
       await this.catchUp();
+      if (!this.closed) this.caughtUp(this);
     });
   }
 
+  /** The feed took this subscription: from here on it sends the channel's messages. */
+  joined(feed: { readonly upTo: number }): void {
+    this.feed = feed;
+  }
+
+  /** Sends messages that follow `sentUpTo` straight away (the feed's recent ones at hand-over). */
+  sendNow(messages: readonly ChatMessage[]): void {
+    if (this.closed || this.feed || messages.length === 0) return;
+    this.send(messages);
+  }
+
+  /** The feed can no longer deliver (the store keeps failing, or it fell behind retention). */
+  fail(reason: string): void {
+    if (this.closed) return;
+    this.close();
+    this.conn.drop(reason);
+  }
+
   close(): void {
+    if (this.feed) this.ownUpTo = this.feed.upTo;
+    this.feed = null;
     this.closed = true;
     this.openGate();
     this.wake?.();
   }
 
-  /** Resolves when every delivery queued so far has run (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.chain;
+  /** Resolves once no step is queued any more, those queued meanwhile included (tests). */
+  async idle(): Promise<void> {
+    for (let chain = this.chain; ; chain = this.chain) {
+      await chain;
+      if (chain === this.chain) return;
+    }
   }
 
   private enqueue(step: () => Promise<void>): void {
@@ -121,39 +153,27 @@ export class Subscription {
         const delay = this.retryDelaysMs[attempt];
         if (delay === undefined) {
           this.logger.error(log, 'channel catch-up keeps failing: dropping the connection');
-          this.closed = true;
-          this.conn.drop(`could not read ${this.channel} from the store`);
+          this.fail(`could not read ${this.channel} from the store`);
           return;
         }
         this.logger.warn(log, 'channel catch-up failed; trying again');
-        await this.pause(delay);
+        await pause(delay, (wake) => {
+          this.wake = wake;
+        });
+        this.wake = null;
       }
     }
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      timer.unref?.();
-      this.wake = done;
-    });
-  }
-
   private async catchUpOnce(): Promise<void> {
     for (;;) {
-      if (this.closed) return;
-      const page = await this.read(this.channel, this.sentUpTo, MAX_BATCH);
-      if (this.closed || page.length === 0) return;
-      if (page[0]!.offset !== this.sentUpTo + 1) {
+      if (this.closed || this.feed) return;
+      const page = await this.read(this.channel, this.ownUpTo, MAX_BATCH);
+      if (this.closed || this.feed || page.length === 0) return;
+      if (page[0]!.offset !== this.ownUpTo + 1) {
         // Retention pruned what this connection had not been sent yet. Reconnecting makes the
         // client resubscribe with its offset and be told about the gap explicitly.
-        this.closed = true;
-        this.conn.drop(`fell behind the retained history of ${this.channel}`);
+        this.fail(`fell behind the retained history of ${this.channel}`);
         return;
       }
       this.send(page);
@@ -161,8 +181,24 @@ export class Subscription {
     }
   }
 
-  private send(messages: ChatMessage[]): void {
-    this.conn.send('channel:messages', { channel: this.channel, messages });
-    this.sentUpTo = messages[messages.length - 1]!.offset;
+  private send(messages: readonly ChatMessage[]): void {
+    this.conn.send('channel:messages', { channel: this.channel, messages: [...messages] });
+    this.ownUpTo = messages[messages.length - 1]!.offset;
   }
+}
+
+/**
+ * Resolves after `ms`, or at once when the function handed to `onWake` is called (an unref'd
+ * timer: a pause never keeps the process alive).
+ */
+export function pause(ms: number, onWake: (wake: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    timer.unref?.();
+    onWake(done);
+  });
 }

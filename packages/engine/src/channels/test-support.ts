@@ -5,6 +5,7 @@ import { quietLogger, range } from '../durable/test-support.js';
 import { randomId } from '../ids.js';
 import { ChannelError } from './channel-error.js';
 import { type ChannelConfig, Channels, type ChannelsOptions } from './channels.js';
+import { LocalFanout } from './chat-fanout.js';
 import type { ChatConnection } from './subscription.js';
 
 /*
@@ -114,6 +115,43 @@ export function openHub(
     for (const i of range(1, n)) await channels.post(channel, { text: `m${i}` });
   };
   return { channels, pub, ro, sectors, connect, subscribe, publish, postMany };
+}
+
+/** A LocalFanout that counts its broadcasts (all, and those of channel messages). */
+export class CountingFanout extends LocalFanout {
+  emits = 0;
+  messageEmits = 0;
+  override emit<E extends keyof ChatServerToClientEvents>(
+    group: string,
+    event: E,
+    payload: Parameters<ChatServerToClientEvents[E]>[0],
+  ): void {
+    this.emits++;
+    if (event === 'channel:messages') this.messageEmits++;
+    super.emit(group, event, payload);
+  }
+}
+
+/** A stored message of a test channel. */
+export const message = (offset: number): ChatMessage => ({
+  offset,
+  sender: { id: 'p', name: 'P' },
+  text: `m${offset}`,
+  at: 0,
+});
+
+/** A channel's stored messages, readable like the store (pages after an offset), reads counted. */
+export function storeOf(offsets: number[]) {
+  const stored = offsets.map(message);
+  const reads: number[] = [];
+  return {
+    stored,
+    reads,
+    read: async (_channel: string, after: number, limit: number) => {
+      reads.push(after);
+      return stored.filter((m) => m.offset > after).slice(0, limit);
+    },
+  };
 }
 
 /** The code of the ChannelError `p` rejects with (anything else fails the test). */

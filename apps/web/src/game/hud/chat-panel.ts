@@ -144,9 +144,12 @@ export class ChatPanel {
     setData(this.totalBadge, 'empty', total > 0 ? 'false' : 'true');
 
     const sector = state.sectorChannel();
+    // The listed players (all of them, or the server's PRESENCE_LIST_MAX in a crowded channel)
+    // and how many there are.
     const here = sector ? state.presence(sector) : [];
+    const hereCount = sector ? state.presenceCount(sector) : 0;
     const global = state.globalOnline();
-    setText(this.onlineButton, `● ${here.length} here${global === null ? '' : ` · ${global} online`}`);
+    setText(this.onlineButton, `● ${hereCount} here${global === null ? '' : ` · ${global} online`}`);
     setAttr(this.onlineButton, 'aria-pressed', String(state.playersOpen));
 
     this.updateTabs(tabs, active);
