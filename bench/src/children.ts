@@ -23,16 +23,26 @@ export function tsNodeArgs(script: string, extraNodeArgs: readonly string[] = []
   ];
 }
 
-/** Spawns a TypeScript entry point with an IPC channel (used only to notice our death). */
+/**
+ * Spawns a TypeScript entry point with an IPC channel (used to notice our death, and by children
+ * that talk to us). With `fileLimit`, a shell first raises the open-files limit (Node cannot) and
+ * then execs node in its place, so the child's pid is node's; see fd-limit.ts for what is allowed.
+ */
 export function spawnTs(
   script: string,
-  options: SpawnOptions & { nodeArgs?: readonly string[] },
+  options: SpawnOptions & { nodeArgs?: readonly string[]; fileLimit?: number },
 ): ChildProcess {
-  const { nodeArgs, ...spawnOptions } = options;
-  const child = spawn(process.execPath, tsNodeArgs(script, nodeArgs), {
-    ...spawnOptions,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const { nodeArgs, fileLimit, ...spawnOptions } = options;
+  const args = tsNodeArgs(script, nodeArgs);
+  const stdio: SpawnOptions['stdio'] = ['ignore', 'pipe', 'pipe', 'ipc'];
+  const child =
+    fileLimit === undefined
+      ? spawn(process.execPath, args, { ...spawnOptions, stdio })
+      : spawn(
+          '/bin/sh',
+          ['-c', `ulimit -n ${Math.floor(fileLimit)} && exec "$0" "$@"`, process.execPath, ...args],
+          { ...spawnOptions, stdio },
+        );
   track(child);
   return child;
 }

@@ -13,6 +13,12 @@ export interface ServerProcessOptions {
   /** Directory for a V8 CPU profile of the server, or null for none. */
   profileDir: string | null;
   startTimeoutMs?: number;
+  /** Settings on top of the bench's defaults (e.g. API_KEY, DATABASE_URL instead of DATA_DIR). */
+  env?: Readonly<Record<string, string>>;
+  /** Open-files limit to start the server with (see fd-limit.ts); default: inherited. */
+  fileLimit?: number;
+  /** More node arguments (e.g. a preload). */
+  nodeArgs?: readonly string[];
 }
 
 /** One fresh game server child process (apps/server/src/main.ts under tsx). */
@@ -46,10 +52,14 @@ export class ServerProcess {
    */
   static async start(opts: ServerProcessOptions): Promise<ServerProcess> {
     const port = await freePort();
-    const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
+    const nodeArgs = [
+      ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []),
+      ...(opts.nodeArgs ?? []),
+    ];
     const child = spawnTs(SERVER_MAIN, {
       cwd: SERVER_DIR,
       nodeArgs,
+      ...(opts.fileLimit !== undefined ? { fileLimit: opts.fileLimit } : {}),
       env: {
         ...process.env,
         NODE_ENV: 'production',
@@ -59,8 +69,11 @@ export class ServerProcess {
         LOG_PRETTY: 'false',
         SECTOR_CAPACITY: String(Math.max(opts.capacity, 1)),
         WEB_DIST: '/nonexistent/perihelion-bench',
-        // A throwaway store: bench bots must not pile guest profiles into the developer's data.
+        // A throwaway store: bench bots must not pile guest profiles into the developer's data
+        // (an exported DATABASE_URL would otherwise win over DATA_DIR).
         DATA_DIR: ':memory:',
+        DATABASE_URL: '',
+        ...opts.env,
       },
     });
     const log = new ServerLogTally();
@@ -101,7 +114,8 @@ async function waitForHealth(server: ServerProcess, timeoutMs: number): Promise<
   throw new Error(`server did not answer /healthz within ${timeoutMs} ms:\n${server.recentOutput()}`);
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now (on 127.0.0.1). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
