@@ -1,3 +1,5 @@
+import { LiveLine } from './live-line.js';
+
 export type Phase =
   | 'waiting for a quiet machine'
   | 'starting server'
@@ -20,28 +22,18 @@ export interface ProgressState {
   othersBusyPercent: number | null;
 }
 
-const TTY_REFRESH_MS = 200;
-const PLAIN_EVERY_MS = 5000;
-
 /**
- * The live status of a run: one line rewritten in place on a terminal; on anything else (CI logs,
- * a pipe) a plain line at each phase change and every few seconds. Written to stderr, so stdout
- * carries only the results.
+ * The live status of a crowd run (see LiveLine: one line rewritten in place on a terminal, plain
+ * lines at each phase change and every few seconds elsewhere).
  */
 export class Progress {
   private state: ProgressState | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private lastPlainAt = 0;
-  private lastPhase: string | null = null;
-  private readonly tty: boolean;
 
-  constructor(private readonly out: NodeJS.WriteStream = process.stderr) {
-    this.tty = out.isTTY === true;
-  }
+  constructor(private readonly line: LiveLine = new LiveLine()) {}
 
   update(patch: Partial<ProgressState> & Pick<ProgressState, 'run' | 'runs' | 'bots'>): void {
     const phaseChanged = patch.phase !== undefined && patch.phase !== this.state?.phase;
-    this.state = {
+    const state: ProgressState = {
       phase: 'starting server',
       phaseStartedAt: performance.now(),
       phaseSeconds: null,
@@ -52,47 +44,18 @@ export class Progress {
       ...patch,
       ...(phaseChanged ? { phaseStartedAt: performance.now() } : {}),
     };
-    if (!this.timer) {
-      this.timer = setInterval(() => this.render(false), this.tty ? TTY_REFRESH_MS : 1000);
-      this.timer.unref();
-    }
-    this.render(phaseChanged);
+    this.state = state;
+    this.line.show(`${state.run}:${state.phase}`, () => describe(state));
   }
 
   /** Prints a message above the live line. */
   log(message: string): void {
-    this.clearLine();
-    this.out.write(`${message}\n`);
-    this.render(false);
+    this.line.log(message);
   }
 
   done(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    this.clearLine();
+    this.line.done();
     this.state = null;
-  }
-
-  private clearLine(): void {
-    if (this.tty) this.out.write('\r\x1b[2K');
-  }
-
-  private render(phaseChanged: boolean): void {
-    const s = this.state;
-    if (!s) return;
-    const line = describe(s);
-    if (this.tty) {
-      const width = this.out.columns || 120;
-      this.out.write(`\r\x1b[2K${line.slice(0, width - 1)}`);
-      return;
-    }
-    const now = performance.now();
-    const key = `${s.run}:${s.phase}`;
-    if (phaseChanged || key !== this.lastPhase || now - this.lastPlainAt >= PLAIN_EVERY_MS) {
-      this.lastPhase = key;
-      this.lastPlainAt = now;
-      this.out.write(`${line}\n`);
-    }
   }
 }
 

@@ -1,20 +1,9 @@
 import type { MachineInfo } from './machine.js';
 import type { BenchOptions } from './options.js';
 import { otherCpuPercent, type ScenarioResult } from './scenario.js';
+import { int, markdownTable, num, type Column as TableColumn, textTable } from './table.js';
 
-/** A column: header and how to render it from one run's result. */
-interface Column {
-  header: string;
-  cell: (r: ScenarioResult) => string;
-}
-
-function num(value: number, digits = 1): string {
-  return Number.isFinite(value) ? value.toFixed(digits) : '–';
-}
-
-function int(value: number): string {
-  return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–';
-}
+type Column = TableColumn<ScenarioResult>;
 
 const MAIN_COLUMNS: Column[] = [
   {
@@ -66,21 +55,6 @@ function wireBytesPerEntity(r: ScenarioResult): number {
   return (
     r.fleet.wireBytesDownPerBotPerSecond / r.fleet.snapshotsPerBotPerSecond / r.server.recordsPerSnapshot
   );
-}
-
-function textTable(columns: Column[], results: readonly ScenarioResult[]): string {
-  const rows = [columns.map((c) => c.header), ...results.map((r) => columns.map((c) => c.cell(r)))];
-  const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const line = (row: string[]) =>
-    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
-}
-
-function markdownTable(columns: Column[], results: readonly ScenarioResult[]): string {
-  const head = `| ${columns.map((c) => c.header).join(' | ')} |`;
-  const rule = `|${columns.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`;
-  const body = results.map((r) => `| ${columns.map((c) => c.cell(r)).join(' | ')} |`);
-  return [head, rule, ...body].join('\n');
 }
 
 function notes(results: readonly ScenarioResult[]): string[] {
