@@ -1,38 +1,38 @@
 /**
- * `pnpm bench`: for each bot count, a fresh game server and a separate bot-fleet process flying
- * that many headless SDK clients in one sector; it measures a window and prints what the server
- * and the bots saw. A benchmark measures; it never asserts. See bench/RESULTS.md.
+ * `pnpm bench`: runs one scenario (`--scenario crowd|idle|fanout`, crowd by default) against fresh
+ * server processes with separate bot processes, shows a live progress line, prints the results and
+ * writes them to bench/.out/. A benchmark measures; it never asserts. See bench/RESULTS.md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { UsageError } from './args.js';
 import { stopAllChildren } from './children.js';
-import { describeMachine } from './machine.js';
-import { type BenchOptions, parseOptions, UsageError } from './options.js';
-import { Progress } from './progress.js';
-import { renderMarkdown, renderText } from './report.js';
-import { runScenario, type ScenarioResult } from './scenario.js';
-
-const OUT_DIR = fileURLToPath(new URL('../.out/', import.meta.url));
+import { type Command, parseCommand, USAGE } from './command.js';
+import { runConnScenario } from './conn-scenario.js';
+import { runCrowd } from './crowd.js';
+import { LiveLine } from './live-line.js';
 
 async function main(): Promise<number> {
-  let opts: BenchOptions;
+  let command: Command;
   try {
-    opts = parseOptions(process.argv.slice(2));
+    command = parseCommand(process.argv.slice(2));
   } catch (err) {
+    if (err instanceof UsageError && err.message === USAGE) {
+      console.log(USAGE);
+      return 0;
+    }
     if (err instanceof UsageError) {
-      console.error(err.message);
+      console.error(`${err.message}\n\n${USAGE}`);
       return 2;
     }
     throw err;
   }
 
-  const progress = new Progress();
+  const line = new LiveLine();
   const abort = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts === 1) {
-      progress.log(`\n${signal}: stopping the server and the bots…`);
+      line.log(`\n${signal}: stopping the servers and the bots…`);
       abort.abort();
     } else {
       // Impatient: kill everything now.
@@ -42,55 +42,9 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const machine = describeMachine();
-  const started = new Date();
-  const results: ScenarioResult[] = [];
-  let failure: unknown = null;
-  for (const [i, bots] of opts.bots.entries()) {
-    try {
-      const profileDir = opts.profile ? `${OUT_DIR}profiles/${bots}-bots` : null;
-      const result = await runScenario(
-        {
-          bots,
-          run: i + 1,
-          runs: opts.bots.length,
-          sector: opts.sector,
-          warmupSeconds: opts.warmupSeconds,
-          seconds: opts.seconds,
-          eldResolutionMs: opts.eldResolutionMs,
-          profileDir,
-          quietSeconds: opts.quietSeconds,
-        },
-        progress,
-        abort.signal,
-      );
-      results.push(result);
-      const s = result.server;
-      const f = result.fleet;
-      progress.log(
-        `${bots} bots: ${s.ticksPerSecond.toFixed(1)} ticks/s, tick p99 ${s.tickP99Ms.toFixed(2)} ms, ` +
-          `loop lag p99 ${s.loopLagP99Ms.toFixed(1)} ms, ack p99 ${f.ackLatencyMs.p99.toFixed(1)} ms, ` +
-          `${s.bytesPerEntityRecord.toFixed(2)} B/entity`,
-      );
-    } catch (err) {
-      failure = abort.signal.aborted ? null : err;
-      break;
-    }
-  }
-  progress.done();
-
-  if (results.length > 0) {
-    console.log(`\n${renderText(results)}\n`);
-    mkdirSync(OUT_DIR, { recursive: true });
-    const file = `${OUT_DIR}latest.md`;
-    writeFileSync(file, renderMarkdown(results, opts, machine, started));
-    console.log(`written to ${file}`);
-  }
-  if (failure) {
-    console.error(`bench failed: ${failure instanceof Error ? failure.message : String(failure)}`);
-    return 1;
-  }
-  return abort.signal.aborted ? 130 : 0;
+  return command.scenario === 'crowd'
+    ? runCrowd(command.opts, line, abort.signal)
+    : runConnScenario(command.opts, line, abort.signal);
 }
 
 main().then(

@@ -1,6 +1,7 @@
 import { sectorIdSchema } from '@perihelion/protocol';
+import { positiveNumber, quietSeconds, UsageError, walkArgs } from './args.js';
 
-/** Command-line options of `pnpm bench`, e.g. `pnpm bench -- --bots 50,100 --seconds 20`. */
+/** Options of the crowded-sector scenario, e.g. `pnpm bench -- --bots 50,100 --seconds 20`. */
 export interface BenchOptions {
   /** One run per entry, each against a fresh server. */
   bots: number[];
@@ -35,7 +36,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   quietSeconds: 0,
 };
 
-export const USAGE = `usage: pnpm bench [-- options]
+export const CROWD_USAGE = `crowd (the default): one crowded sector of game bots
   --bots 50,100,250     bot counts, one fresh server per count
   --seconds 20          measurement window
   --warmup 10           steady-state warm-up before measuring
@@ -44,24 +45,10 @@ export const USAGE = `usage: pnpm bench [-- options]
   --eld-resolution 10   server event-loop monitor interval in ms (subtracted from lag)
   --quiet 600           before each run, wait up to 600 s for other processes to go quiet`;
 
-export class UsageError extends Error {}
-
-function positiveNumber(flag: string, raw: string | undefined): number {
-  const n = Number(raw);
-  if (raw === undefined || raw === '' || !Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`${flag} needs a positive number, got ${JSON.stringify(raw ?? '')}`);
-  }
-  return n;
-}
-
+/** Parses the crowd scenario's flags; throws UsageError for anything else. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const opts: BenchOptions = { ...DEFAULT_OPTIONS };
-  const args = argv.filter((a) => a !== '--');
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string | undefined => (eq > 0 ? arg.slice(eq + 1) : args[++i]);
+  walkArgs(argv, (flag, value, arg) => {
     switch (flag) {
       case '--bots': {
         const raw = value() ?? '';
@@ -88,17 +75,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case '--eld-resolution':
         opts.eldResolutionMs = positiveNumber(flag, value());
         break;
-      case '--quiet': {
-        const raw = value();
-        opts.quietSeconds = raw === '0' ? 0 : positiveNumber(flag, raw);
+      case '--quiet':
+        opts.quietSeconds = quietSeconds(flag, value());
         break;
-      }
-      case '--help':
-      case '-h':
-        throw new UsageError(USAGE);
       default:
-        throw new UsageError(`unknown option ${arg}\n${USAGE}`);
+        throw new UsageError(`unknown option ${arg} for the crowd scenario`);
     }
-  }
+  });
   return opts;
 }

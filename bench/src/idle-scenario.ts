@@ -1,0 +1,60 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TargetKind } from './conn-options.js';
+import { type ConnectResult, type RunContext, withConnectedFleet } from './conn-run.js';
+import { type CpuUse, cpuBetween, cpuMark } from './cpu-window.js';
+import type { ServerMemory } from './targets/target.js';
+
+export interface IdleResult {
+  target: TargetKind;
+  storeLabel: string;
+  connect: ConnectResult;
+  /** Subscribed connections at the end of the idle window. */
+  held: number;
+  before: ServerMemory;
+  after: ServerMemory;
+  /** (after − before) / held: what one idle connection costs the server. */
+  rssPerConnection: number;
+  heapPerConnection: number;
+  /** The idle window: heartbeats only. */
+  window: CpuUse;
+  droppedInWindow: number;
+  /** Connections dropped since connecting began, by the end of the window. */
+  dropped: number;
+  notes: string[];
+}
+
+/**
+ * The idle scenario against one server: every tab connected and subscribed, a settle period, then
+ * a window in which nothing happens but heartbeats (PING_INTERVAL_MS) — its CPU, and the server's
+ * memory at its end against the idle process before any connection.
+ */
+export function runIdle(kind: TargetKind, ctx: RunContext): Promise<IdleResult> {
+  return withConnectedFleet(kind, ctx, async ({ target, fleet, progress, connect, idleMemory, notes }) => {
+    const droppedBefore = fleet.totals.dropped;
+    progress.phase('idle window', ctx.opts.idleSeconds);
+    const a = cpuMark(target.pid, fleet.pids);
+    await sleep(ctx.opts.idleSeconds * 1000, undefined, { signal: ctx.signal });
+    const b = cpuMark(target.pid, fleet.pids);
+    const after = await target.memory();
+    const t = fleet.totals;
+    const window = cpuBetween(a, b);
+    const droppedInWindow = t.dropped - droppedBefore;
+    if (droppedInWindow > 0) notes.push(`${droppedInWindow} connections dropped during the idle window`);
+    const perConnection = (x: number | null, y: number | null) =>
+      x !== null && y !== null && t.connected > 0 ? (y - x) / t.connected : Number.NaN;
+    return {
+      target: kind,
+      storeLabel: target.storeLabel,
+      connect,
+      held: t.connected,
+      before: idleMemory,
+      after,
+      rssPerConnection: perConnection(idleMemory.rssBytes, after.rssBytes),
+      heapPerConnection: perConnection(idleMemory.heapUsedBytes, after.heapUsedBytes),
+      window,
+      droppedInWindow,
+      dropped: t.dropped,
+      notes,
+    };
+  });
+}
