@@ -2,7 +2,10 @@
  * Summarises a V8 .cpuprofile (as written by `pnpm bench -- --profile`, which runs the server with
  * --cpu-prof): where the time went, by function (self and inclusive) and by package.
  *
- *   pnpm --filter @perihelion/bench profile-summary .out/profiles/250-bots/<file>.cpuprofile [top]
+ *   pnpm --filter @perihelion/bench profile-summary .out/profiles/250-bots/<file>.cpuprofile [top] [--last S]
+ *
+ * `--last S` keeps only the last S seconds of the profile: the bench stops the server right after
+ * its measurement window, so that is the steady state without the start-up and the join ramp.
  */
 import { readFileSync } from 'node:fs';
 
@@ -63,13 +66,19 @@ function table(title: string, entries: Map<string, number>, totalUs: number, top
 }
 
 function main(): void {
-  const [file, topArg] = process.argv.slice(2).filter((a) => a !== '--');
-  if (!file) {
-    console.error('usage: tsx src/profile-summary.ts <file.cpuprofile> [top=25]');
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  const lastAt = args.indexOf('--last');
+  const lastSeconds = lastAt >= 0 ? Number(args.splice(lastAt, 2)[1]) : Number.POSITIVE_INFINITY;
+  const [file, topArg] = args;
+  if (!file || !(lastSeconds > 0)) {
+    console.error('usage: tsx src/profile-summary.ts <file.cpuprofile> [top=25] [--last seconds]');
     process.exit(2);
   }
   const top = Number(topArg ?? 25);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const span = profile.timeDeltas.reduce((sum, dt) => sum + dt, 0);
+  const from = span - lastSeconds * 1e6;
+  let elapsed = 0;
   const byId = new Map<number, ProfileNode>();
   const parent = new Map<number, number>();
   for (const n of profile.nodes) {
@@ -83,6 +92,8 @@ function main(): void {
   let idle = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const dt = profile.timeDeltas[i] ?? 0;
+    elapsed += dt;
+    if (elapsed < from) continue;
     const node = byId.get(profile.samples[i]!);
     if (!node) continue;
     total += dt;
