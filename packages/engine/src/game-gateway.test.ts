@@ -78,6 +78,26 @@ describe('GameGateway', () => {
     expect(err.data?.message).toMatch(/sign in first/);
   });
 
+  it('writes deltas straight to an idle WebSocket, as one frame the client decodes like any other', async () => {
+    const ann = await connect('p_ann');
+    const snapshots: unknown[] = [];
+    ann.on('s', (bytes: unknown) => snapshots.push(bytes));
+    expect(await ann.emitWithAck('join', { sector: 'alpha' })).toMatchObject({ ok: true });
+    await until(() => snapshots.length > 0, 'the keyframe');
+    const server = [...realtime.io.of(GAME_NAMESPACE).sockets.values()][0]!;
+    const ws = (server.conn as unknown as { transport: { socket: { send: (data: unknown) => void } } })
+      .transport.socket;
+    const send = ws.send.bind(ws);
+    let direct = 0;
+    ws.send = (data: unknown) => {
+      direct++;
+      send(data);
+    };
+    const seen = snapshots.length;
+    await until(() => snapshots.length >= seen + 5 && direct >= 5, 'deltas written directly');
+    expect(snapshots.at(-1)).toBeInstanceOf(Uint8Array);
+  });
+
   it("knows each player's sector: piloting, waiting for a resume, and gone", async () => {
     const gateway = realtime.gateway;
     expect(gateway.sectorOf('p_ann')).toBeNull();

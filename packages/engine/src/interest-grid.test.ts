@@ -11,6 +11,15 @@ const at = (handle: number, qx: number, qy: number): WireEntity => ({
   qa: 0,
 });
 
+/** A seeded generator (Park–Miller), so a failure replays; the engine does not depend on the game. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 16_807) % 2_147_483_647;
+    return state / 2_147_483_647;
+  };
+}
+
 describe('InterestGrid', () => {
   it('returns exactly the entities within the radius, in handle order, without the viewer', () => {
     const entities: WireEntity[] = [];
@@ -26,5 +35,36 @@ describe('InterestGrid', () => {
       .sort((a, b) => a.handle - b.handle);
     expect(got).toEqual(expected);
     expect(got.length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    ['a crowd in one place', 600, 3000],
+    ['a few entities very far apart (coarser cells)', 40, 5_000_000],
+  ])('matches a brute-force search for %s, query points inside and outside the crowd', (_case, n, spread) => {
+    const random = seeded(n);
+    const entities = Array.from({ length: n }, (_, i) =>
+      at(i * 7 + 3, Math.round((random() - 0.5) * spread), Math.round((random() - 0.5) * spread)),
+    );
+    const grid = new InterestGrid(400);
+    grid.rebuild([...entities].reverse());
+    for (let q = 0; q < 50; q++) {
+      const qx = Math.round((random() - 0.5) * spread * 1.5);
+      const qy = Math.round((random() - 0.5) * spread * 1.5);
+      const radius = q % 2 === 0 ? 800 : spread / 3;
+      const exclude = entities[q % n]!.handle;
+      const expected = entities
+        .filter((e) => e.handle !== exclude && (e.qx - qx) ** 2 + (e.qy - qy) ** 2 <= radius ** 2)
+        .sort((a, b) => a.handle - b.handle);
+      expect(grid.query(qx, qy, radius, exclude)).toEqual(expected);
+    }
+  });
+
+  it('answers nothing for an empty world, and forgets entities that are gone', () => {
+    const grid = new InterestGrid(100);
+    grid.rebuild([]);
+    expect(grid.query(0, 0, 1000, 0)).toEqual([]);
+    grid.rebuild([at(1, 0, 0), at(2, 10, 10)]);
+    grid.rebuild([at(2, 10, 10)]);
+    expect(grid.query(0, 0, 1000, 0)).toEqual([at(2, 10, 10)]);
   });
 });

@@ -1,17 +1,34 @@
 import type { WireEntity } from '@perihelion/protocol';
 
+/** More cells than this per entity means the entities are spread thin: cells are made coarser. */
+const MAX_CELLS_PER_ENTITY = 4;
+const MIN_CELL_BUDGET = 4096;
+
 /**
- * Uniform grid over quantized positions, rebuilt once per snapshot, so each member's "what is
- * near me" query touches a few cells instead of every entity in the room.
+ * Uniform grid over quantized positions, rebuilt once per tick that sends snapshots, so each
+ * member's "what is near me" query touches a few cells instead of every entity in the room.
  *
- * Cells hold indices into the handle-sorted entity list; a query collects matching indices and
- * sorts them with the typed-array numeric sort (no comparator calls), which yields the entities
- * in handle order, as the delta encoder needs them.
+ * Laid out for the query loop, which runs for every member 20 times a second: positions in typed
+ * arrays, and cells as one dense array over the entities' bounding box (cell c holds
+ * items[start[c]] … items[start[c + 1] - 1]), so a query does no hashing and no allocation
+ * beyond its result. Cells hold indices into the handle-sorted entity list; a query sorts the
+ * indices it collects with the typed-array numeric sort, which yields the entities in handle
+ * order, as the delta encoder needs them.
  */
 export class InterestGrid {
-  private readonly cells = new Map<number, number[]>();
   private entities: readonly WireEntity[] = [];
+  private xs = new Int32Array(256);
+  private ys = new Int32Array(256);
+  private handles = new Int32Array(256);
+  private cellOf = new Int32Array(256);
+  private items = new Int32Array(256);
+  private start = new Int32Array(MIN_CELL_BUDGET + 1);
   private scratch = new Int32Array(256);
+  private size = 0;
+  private minCx = 0;
+  private minCy = 0;
+  private cols = 0;
+  private rows = 0;
 
   /** Half the view radius: the cells a query visits hug its circle more tightly than radius-sized ones. */
   constructor(private readonly cellSize: number) {}
@@ -19,51 +36,96 @@ export class InterestGrid {
   rebuild(entities: WireEntity[]): void {
     entities.sort((a, b) => a.handle - b.handle);
     this.entities = entities;
-    for (const list of this.cells.values()) list.length = 0;
-    for (let i = 0; i < entities.length; i++) {
+    const n = entities.length;
+    if (this.xs.length < n) this.grow(n * 2);
+    let minX = Number.POSITIVE_INFINITY;
+    let minY = Number.POSITIVE_INFINITY;
+    let maxX = Number.NEGATIVE_INFINITY;
+    let maxY = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
       const e = entities[i]!;
-      const key = this.key(Math.floor(e.qx / this.cellSize), Math.floor(e.qy / this.cellSize));
-      let list = this.cells.get(key);
-      if (!list) {
-        list = [];
-        this.cells.set(key, list);
-      }
-      list.push(i);
+      this.xs[i] = e.qx;
+      this.ys[i] = e.qy;
+      this.handles[i] = e.handle;
+      if (e.qx < minX) minX = e.qx;
+      if (e.qx > maxX) maxX = e.qx;
+      if (e.qy < minY) minY = e.qy;
+      if (e.qy > maxY) maxY = e.qy;
     }
+    if (n === 0) {
+      this.cols = 0;
+      this.rows = 0;
+      return;
+    }
+    // Entities far apart would need a huge dense grid: coarser cells keep it bounded (queries
+    // then test a few more entities, and stay exact).
+    const budget = Math.max(MIN_CELL_BUDGET, n * MAX_CELLS_PER_ENTITY);
+    let size = this.cellSize;
+    while (((maxX - minX) / size + 2) * ((maxY - minY) / size + 2) > budget) size *= 2;
+    this.size = size;
+    this.minCx = Math.floor(minX / size);
+    this.minCy = Math.floor(minY / size);
+    this.cols = Math.floor(maxX / size) - this.minCx + 1;
+    this.rows = Math.floor(maxY / size) - this.minCy + 1;
+    const cells = this.cols * this.rows;
+    if (this.start.length < cells + 1)
+      this.start = new Int32Array(Math.max(cells + 1, this.start.length * 2));
+    const start = this.start;
+    start.fill(0, 0, cells + 1);
+    // Counting sort of entity indices by cell: counts, prefix sums, then placement (ascending index).
+    for (let i = 0; i < n; i++) {
+      const c =
+        (Math.floor(this.xs[i]! / size) - this.minCx) * this.rows +
+        Math.floor(this.ys[i]! / size) -
+        this.minCy;
+      this.cellOf[i] = c;
+      start[c + 1]!++;
+    }
+    for (let c = 0; c < cells; c++) start[c + 1]! += start[c]!;
+    const next = this.scratchFor(cells);
+    next.set(start.subarray(0, cells));
+    for (let i = 0; i < n; i++) this.items[next[this.cellOf[i]!]!++] = i;
   }
 
   /** Entities within `radius` of (qx, qy), sorted by handle, excluding the one with handle `exclude`. */
   query(qx: number, qy: number, radius: number, exclude: number): WireEntity[] {
-    if (this.scratch.length < this.entities.length) this.scratch = new Int32Array(this.entities.length * 2);
-    const scratch = this.scratch;
-    const all = this.entities;
-    let count = 0;
+    if (this.cols === 0) return [];
+    const size = this.size;
+    const cx0 = Math.max(0, Math.floor((qx - radius) / size) - this.minCx);
+    const cx1 = Math.min(this.cols - 1, Math.floor((qx + radius) / size) - this.minCx);
+    const cy0 = Math.max(0, Math.floor((qy - radius) / size) - this.minCy);
+    const cy1 = Math.min(this.rows - 1, Math.floor((qy + radius) / size) - this.minCy);
+    const scratch = this.scratchFor(this.entities.length);
+    const { xs, ys, handles, items, start } = this;
     const r2 = radius * radius;
-    const cx0 = Math.floor((qx - radius) / this.cellSize);
-    const cx1 = Math.floor((qx + radius) / this.cellSize);
-    const cy0 = Math.floor((qy - radius) / this.cellSize);
-    const cy1 = Math.floor((qy + radius) / this.cellSize);
+    let count = 0;
     for (let cx = cx0; cx <= cx1; cx++) {
-      for (let cy = cy0; cy <= cy1; cy++) {
-        const list = this.cells.get(this.key(cx, cy));
-        if (!list) continue;
-        for (let j = 0; j < list.length; j++) {
-          const i = list[j]!;
-          const e = all[i]!;
-          const dx = e.qx - qx;
-          const dy = e.qy - qy;
-          if (dx * dx + dy * dy <= r2 && e.handle !== exclude) scratch[count++] = i;
-        }
+      const column = cx * this.rows;
+      for (let k = start[column + cy0]!, end = start[column + cy1 + 1]!; k < end; k++) {
+        // Cells of one column are contiguous in `items`, so a column's run is one loop.
+        const i = items[k]!;
+        const dx = xs[i]! - qx;
+        const dy = ys[i]! - qy;
+        if (dx * dx + dy * dy <= r2 && handles[i] !== exclude) scratch[count++] = i;
       }
     }
     const picked = scratch.subarray(0, count).sort();
+    const all = this.entities;
     const out = new Array<WireEntity>(count);
     for (let k = 0; k < count; k++) out[k] = all[picked[k]!]!;
     return out;
   }
 
-  private key(cx: number, cy: number): number {
-    // Cells stay well inside ±2^15 for any sane world size and cell size.
-    return (cx + 0x8000) * 0x10000 + (cy + 0x8000);
+  private scratchFor(length: number): Int32Array {
+    if (this.scratch.length < length) this.scratch = new Int32Array(length * 2);
+    return this.scratch;
+  }
+
+  private grow(capacity: number): void {
+    this.xs = new Int32Array(capacity);
+    this.ys = new Int32Array(capacity);
+    this.handles = new Int32Array(capacity);
+    this.cellOf = new Int32Array(capacity);
+    this.items = new Int32Array(capacity);
   }
 }

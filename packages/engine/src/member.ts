@@ -3,7 +3,10 @@ import { SnapshotHistory } from './snapshot-history.js';
 
 /** How a room reaches one member; the gateway implements it over Socket.IO. */
 export interface MemberLink {
-  /** Tick data: may be dropped when the connection is busy (a newer snapshot supersedes it). */
+  /**
+   * Tick data: may be dropped when the connection is busy (a newer snapshot supersedes it).
+   * `frame` is the room's reusable buffer: valid only during the call, copy it to keep it.
+   */
   sendSnapshot(frame: Uint8Array, reliable: boolean): void;
   sendError(error: ErrorPayload): void;
 }

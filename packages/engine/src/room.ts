@@ -197,7 +197,8 @@ export class Room {
       baseline,
     );
     member.history.remember(id, visible);
-    const bytes = this.writer.toBytes();
+    // No copy: the link copies the bytes into its frame before this buffer is reused.
+    const bytes = this.writer.written();
     const reliable = member.needsKeyframe;
     member.needsKeyframe = false;
     const t = this.totals;

@@ -1,5 +1,6 @@
-import type { ErrorPayload } from '@perihelion/protocol';
+import { compactFrame, type ErrorPayload } from '@perihelion/protocol';
 import type { Socket } from 'socket.io';
+import { idleWebSocket } from './direct-websocket.js';
 import type { MemberLink } from './member.js';
 
 /**
@@ -35,9 +36,23 @@ export class SocketLink implements MemberLink {
     private readonly onOverflow: (socket: Socket) => void,
   ) {}
 
+  /**
+   * `frame` is copied synchronously (into the compact frame here, or by the protocol's encoder
+   * inside emit(); connection-state recovery, which would keep the packet, is not enabled).
+   * A keyframe goes through Socket.IO's reliable path. A delta on an idle WebSocket is written to
+   * it directly (see idleWebSocket), and dropped while the previous one has not left the process.
+   */
   sendSnapshot(frame: Uint8Array, reliable: boolean): void {
-    if (reliable) this.emitReliable('s', frame);
-    else if (queuedPackets(this.socket) <= MAX_QUEUED_SNAPSHOT_PACKETS) this.socket.emit('s', frame);
+    if (reliable) {
+      this.emitReliable('s', frame);
+      return;
+    }
+    const ws = idleWebSocket(this.socket);
+    if (ws) {
+      if (ws.bufferedAmount === 0) ws.send(compactFrame(this.socket.nsp.name, 's', frame));
+      return;
+    }
+    if (queuedPackets(this.socket) <= MAX_QUEUED_SNAPSHOT_PACKETS) this.socket.emit('s', frame);
   }
 
   sendError(error: ErrorPayload): void {

@@ -31,14 +31,23 @@ export class ByteWriter {
   }
 
   u8(value: number): void {
-    this.ensure(1);
+    if (this.pos >= this.buf.length) this.ensure(1);
     this.buf[this.pos++] = value & 0xff;
   }
 
   /** Unsigned varint; values must be non-negative integers below 2^53. */
   varuint(value: number): void {
-    this.ensure(8);
+    if (this.pos + 8 > this.buf.length) this.ensure(8);
     let v = value;
+    if (v < 0x8000_0000) {
+      // Integer ops for what snapshots carry (small deltas, ids); the float path handles the rest.
+      while (v >= 0x80) {
+        this.buf[this.pos++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      this.buf[this.pos++] = v;
+      return;
+    }
     while (v >= 0x80) {
       this.buf[this.pos++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
@@ -67,6 +76,14 @@ export class ByteWriter {
   /** A copy of the bytes written so far (the internal buffer is reused). */
   toBytes(): Uint8Array {
     return this.buf.slice(0, this.pos);
+  }
+
+  /**
+   * The bytes written so far, without copying: valid only until the next write or reset. For a
+   * consumer that copies them at once (the socket parser does, building the frame).
+   */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
   }
 }
 
