@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_BYTES, MAX_TRANSPORT_BYTES } from '@perihelion/protocol';
+import { encodeInput, MAX_MESSAGE_BYTES, MAX_TRANSPORT_BYTES } from '@perihelion/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from './server.js';
 import { eventually, RawClient, startTestServer, type TransportName } from './testing/test-server.js';
@@ -57,7 +57,7 @@ describe.each<TransportName>(['websocket', 'polling'])('hostile clients over %s'
     const c = client();
     await c.join('alpha');
     c.socket.emit('i', { seq: 'one' });
-    c.socket.emit('i', [1, 99999, 0]);
+    c.socket.emit('i', encodeInput([1, 99999, 0]));
     c.socket.emit('join', { sector: '../../etc/passwd' });
     c.socket.emit('teleport', { x: 0, y: 0 });
     c.socket.emit('i', 'x'.repeat(MAX_MESSAGE_BYTES + 10));

@@ -1,6 +1,7 @@
 import {
   type ClientToServerEvents,
   type ErrorPayload,
+  encodeInput,
   errorPayloadSchema,
   GAME_NAMESPACE,
   type IdentityMessage,
@@ -155,7 +156,7 @@ export class Connection {
   /** Sends one input step; false when not joined (nothing is queued for later). */
   sendInput(input: InputMessage): boolean {
     if (!this.joined || !this.socket?.connected) return false;
-    this.socket.emit('i', input);
+    this.socket.emit('i', encodeInput(input));
     return true;
   }
 

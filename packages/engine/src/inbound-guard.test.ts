@@ -1,4 +1,4 @@
-import { clientEventSchemas, MAX_MESSAGE_BYTES } from '@perihelion/protocol';
+import { clientEventSchemas, encodeInput, MAX_MESSAGE_BYTES } from '@perihelion/protocol';
 import { describe, expect, it } from 'vitest';
 import { InboundGuard } from './inbound-guard.js';
 
@@ -31,7 +31,7 @@ describe('InboundGuard', () => {
 
   it('rate-limits a flood, reports it once, then marks the sender abusive', () => {
     const guard = new InboundGuard(clientEventSchemas, limits);
-    const verdicts = Array.from({ length: 30 }, (_, i) => guard.check(['i', [i + 1, 0, 0]]));
+    const verdicts = Array.from({ length: 30 }, (_, i) => guard.check(['i', encodeInput([i + 1, 0, 0])]));
     const rejected = verdicts.filter((v) => !v.ok);
     expect(verdicts.filter((v) => v.ok)).toHaveLength(10);
     expect(rejected.every((v) => !v.ok && v.error.code === 'RATE_LIMITED')).toBe(true);

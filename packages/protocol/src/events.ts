@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sessionRenewSchema } from './auth.js';
+import { decodeInput, type InputStep } from './codec/input.js';
 import { type ErrorPayload, errorPayloadSchema } from './errors.js';
 import { type InboxMessage, inboxAckSchema, inboxMessageSchema } from './inbox.js';
 import { MAX_SECTOR_ID_LENGTH } from './limits.js';
@@ -22,23 +23,19 @@ export const joinRequestSchema = z.object({ sector: sectorIdSchema });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
 /**
- * One fixed step of player input: [sequence, button bits, last snapshot id received].
- * A tuple, not an object, because it is sent every tick.
+ * One fixed step of player input, sent every tick as the few bytes of `encodeInput`
+ * ([sequence, button bits, last snapshot id received]); validated into that tuple on arrival.
  */
-export const inputSchema = z.tuple([
-  z
-    .number()
-    .int()
-    .min(1)
-    .max(2 ** 31 - 1),
-  z.number().int().min(0).max(0xffff),
-  z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1),
-]);
-export type InputMessage = z.infer<typeof inputSchema>;
+export const inputSchema = z
+  .custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected input bytes')
+  .transform((bytes, ctx) => {
+    const step = decodeInput(bytes);
+    if (step) return step;
+    ctx.issues.push({ code: 'custom', message: 'malformed input step', input: bytes });
+    return z.NEVER;
+  });
+/** The decoded step: [sequence, button bits, last snapshot id received]. */
+export type InputMessage = InputStep;
 
 export const pingSchema = z.number().finite();
 
@@ -118,7 +115,7 @@ export const serverEventSchemas = {
 /** Typed event maps for Socket.IO's generics: a renamed field breaks the build, not the game. */
 export interface ClientToServerEvents {
   join: (req: JoinRequest, ack: (res: JoinResult) => void) => void;
-  i: (input: InputMessage) => void;
+  i: (input: Uint8Array) => void;
   ping: (clientTime: number, ack: (pong: Pong) => void) => void;
   leave: () => void;
   'inbox:ack': (ack: { upTo: number }) => void;

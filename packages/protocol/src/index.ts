@@ -1,6 +1,7 @@
 export * from './auth.js';
 export * from './chat.js';
 export * from './codec/bytes.js';
+export * from './codec/input.js';
 export * from './codec/quantize.js';
 export * from './codec/snapshot.js';
 export * from './errors.js';
@@ -10,4 +11,9 @@ export * from './limits.js';
 export * from './qa-surface.js';
 export * from './universe.js';
 export * from './version.js';
-export { CompactFrameError, decodeCompactFrame, perihelionParser } from './wire/socket-parser.js';
+export {
+  CompactFrameError,
+  compactFrame,
+  decodeCompactFrame,
+  perihelionParser,
+} from './wire/socket-parser.js';

@@ -2,6 +2,7 @@ import {
   asBytes,
   type DecodedSnapshot,
   decodeSnapshot,
+  encodeInput,
   GAME_NAMESPACE,
   type JoinResult,
   PROTOCOL_VERSION,
@@ -179,7 +180,7 @@ export class RawClient {
   /** Sends one input step, acknowledging the newest snapshot received. */
   input(buttons: number): number {
     this.seq++;
-    this.socket.emit('i', [this.seq, buttons, this.snapshots.at(-1)?.id ?? 0]);
+    this.socket.emit('i', encodeInput([this.seq, buttons, this.snapshots.at(-1)?.id ?? 0]));
     return this.seq;
   }
 

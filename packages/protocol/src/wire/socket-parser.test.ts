@@ -77,11 +77,23 @@ describe('the protocol socket parser', () => {
     expect([...(out[3]!.data[1] as Uint8Array)]).toEqual([10]);
   });
 
+  it('reads a stream of frames with alternating events and namespaces correctly', () => {
+    const chat: Packet = { type: PacketType.EVENT, nsp: '/chat', data: ['b', new Uint8Array([5])] };
+    const out = roundTrip([snapshot([1]), snapshot([2]), chat, snapshot([3]), chat]);
+    expect(out.map((p) => `${p.nsp} ${p.data[0]} ${[...(p.data[1] as Uint8Array)]}`)).toEqual([
+      '/game s 1',
+      '/game s 2',
+      '/chat b 5',
+      '/game s 3',
+      '/chat b 5',
+    ]);
+  });
+
   it('refuses binary frames that are not well-formed compact events', () => {
     expect(() => decodeCompactFrame(new Uint8Array([0x02, 1, 47, 1, 115]))).toThrow(CompactFrameError);
     expect(() => decodeCompactFrame(new Uint8Array([0x01, 9, 47, 1]))).toThrow(CompactFrameError);
     expect(() => decodeCompactFrame(new Uint8Array([0x01, 1, 120, 1, 115]))).toThrow(CompactFrameError);
-    expect(() => decodeCompactFrame(new Uint8Array([0x01, 1, 47, 0]))).toThrow(CompactFrameError);
+    expect(() => decodeCompactFrame(new Uint8Array([0x01, 1, 47, 3, 115]))).toThrow(CompactFrameError);
     const decoder = new Decoder();
     expect(() => decoder.add(new Uint8Array([0]))).toThrow(CompactFrameError);
   });

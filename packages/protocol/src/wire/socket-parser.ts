@@ -62,6 +62,18 @@ function compactPayload(packet: Packet): Uint8Array | null {
   return bytesOf(payload);
 }
 
+/**
+ * The compact frame carrying `event` with `payload` on namespace `nsp` (ASCII names of at most 255
+ * characters): what the encoder sends, and what a server may write to a raw WebSocket itself.
+ */
+export function compactFrame(nsp: string, event: string, payload: Uint8Array): Uint8Array {
+  const header = compactHeader(nsp, event);
+  const frame = new Uint8Array(header.length + payload.byteLength);
+  frame.set(header, 0);
+  frame.set(payload, header.length);
+  return frame;
+}
+
 /** Encodes one packet as one compact binary frame, or as the default parser would. */
 export class Encoder {
   private readonly json = new JsonEncoder();
@@ -69,20 +81,31 @@ export class Encoder {
   encode(packet: Packet): (string | Uint8Array)[] {
     const payload = compactPayload(packet);
     if (!payload) return this.json.encode(packet) as (string | Uint8Array)[];
-    const event = (packet.data as [string, unknown])[0];
-    const header = compactHeader(packet.nsp, event);
-    const frame = new Uint8Array(header.length + payload.byteLength);
-    frame.set(header, 0);
-    frame.set(payload, header.length);
-    return [frame];
+    return [compactFrame(packet.nsp, (packet.data as [string, unknown])[0], payload)];
   }
 }
 
 /** Thrown for a binary frame that is not a well-formed compact event (the connection is closed). */
 export class CompactFrameError extends Error {}
 
-/** Reads a compact binary frame back into the packet it was encoded from. */
-export function decodeCompactFrame(frame: Uint8Array): Packet {
+/** Names read from a header, kept so the frames of a busy connection do not rebuild strings. */
+interface HeaderNames {
+  bytes: Uint8Array;
+  nsp: string;
+  event: string;
+}
+
+function sameBytes(a: Uint8Array, frame: Uint8Array, end: number): boolean {
+  if (a.length !== end) return false;
+  for (let i = 0; i < end; i++) if (a[i] !== frame[i]) return false;
+  return true;
+}
+
+/**
+ * Reads a compact binary frame back into the packet it was encoded from. `cache` holds the names
+ * of the previous frame's header (a connection sends the same few events over and over).
+ */
+export function decodeCompactFrame(frame: Uint8Array, cache?: { last: HeaderNames | null }): Packet {
   if (frame.byteLength < 3 || frame[0] !== COMPACT_EVENT) {
     throw new CompactFrameError('unexpected binary frame');
   }
@@ -91,14 +114,19 @@ export function decodeCompactFrame(frame: Uint8Array): Packet {
   if (eventAt >= frame.byteLength) throw new CompactFrameError('truncated binary frame');
   const eventLength = frame[eventAt]!;
   const payloadAt = eventAt + 1 + eventLength;
-  if (eventLength === 0 || payloadAt > frame.byteLength) {
+  if (payloadAt > frame.byteLength) {
     throw new CompactFrameError('truncated binary frame');
+  }
+  const known = cache?.last;
+  if (known && sameBytes(known.bytes, frame, payloadAt)) {
+    return { type: PacketType.EVENT, nsp: known.nsp, data: [known.event, frame.subarray(payloadAt)] };
   }
   const nsp = String.fromCharCode(...frame.subarray(2, eventAt));
   const event = String.fromCharCode(...frame.subarray(eventAt + 1, payloadAt));
   if (!nsp.startsWith('/') || !isAscii(nsp) || !isAscii(event)) {
     throw new CompactFrameError('malformed binary frame header');
   }
+  if (cache) cache.last = { bytes: frame.slice(0, payloadAt), nsp, event };
   return { type: PacketType.EVENT, nsp, data: [event, frame.subarray(payloadAt)] };
 }
 
@@ -114,6 +142,7 @@ export class Decoder extends Emitter<Record<string, never>, Record<string, never
   private readonly json = new JsonDecoder();
   /** Binary frames still owed to the default decoder's current packet. */
   private pendingAttachments = 0;
+  private readonly headers: { last: HeaderNames | null } = { last: null };
 
   constructor() {
     super();
@@ -136,7 +165,7 @@ export class Decoder extends Emitter<Record<string, never>, Record<string, never
       this.json.add(chunk);
       return;
     }
-    this.emitReserved('decoded', decodeCompactFrame(bytes));
+    this.emitReserved('decoded', decodeCompactFrame(bytes, this.headers));
   }
 
   destroy(): void {
