@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import { ChannelFeed } from './channel-feed.js';
 import { ChannelPresence, type PresenceSnapshot } from './channel-presence.js';
+import { ChannelReads } from './channel-reads.js';
 import { channelRules, type Decision, type RuleContext } from './channel-rules.js';
 import * as store from './channel-store.js';
 import { type ChatFanout, LocalFanout, messagesGroup, presenceGroup } from './chat-fanout.js';
@@ -29,6 +30,8 @@ export interface ChannelConnectionsOptions {
   kindOf(channel: string): ChannelKind | null;
   rules: RuleContext;
   directory(playerId: string): Promise<ChannelInfo[]>;
+  /** The subscribe path's store reads, batched across connections (default: unbatched). */
+  reads?: ChannelReads;
   /** Most subscriptions one connection may hold (a repeated subscribe replaces, not adds). */
   maxSubscriptions: number;
 }
@@ -65,8 +68,10 @@ export class ChannelConnections {
   private readonly feeds = new Map<string, ChannelFeed>();
   private readonly roster: ChannelPresence;
   private fanout: ChatFanout = new LocalFanout();
+  private readonly reads: ChannelReads;
 
   constructor(private readonly opts: ChannelConnectionsOptions) {
+    this.reads = opts.reads ?? new ChannelReads(opts.db, opts.retention);
     this.roster = new ChannelPresence({
       graceMs: opts.presenceGraceMs,
       batchMs: opts.presenceBatchMs,
@@ -176,8 +181,8 @@ export class ChannelConnections {
         }
       }
       const [{ head, retainedFrom }, mark] = await Promise.all([
-        store.retainedRange(this.opts.db, channel, this.opts.retention),
-        store.readMark(this.opts.db, who.playerId, channel),
+        this.reads.retainedRange(channel),
+        this.reads.readMark(who.playerId, channel),
       ]);
       // Closed meanwhile: replaced, unsubscribed, disconnected, or revoked by a refresh.
       if (sub.closed)
@@ -308,7 +313,7 @@ export class ChannelConnections {
   private readonly caughtUp = (sub: Subscription) => this.feeds.get(sub.channel)?.offer(sub);
 
   private readonly read = (channel: string, after: number, limit: number) =>
-    store.messagesAfter(this.opts.db, channel, after, limit);
+    this.reads.messagesAfter(channel, after, limit);
 
   private detach(state: ConnState, sub: Subscription): void {
     sub.close();

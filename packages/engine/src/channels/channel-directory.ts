@@ -1,7 +1,13 @@
-import type { Executor } from '@perihelion/db';
 import { type ChannelInfo, type ChannelKind, directParticipants, sectorChannel } from '@perihelion/protocol';
 import { type ChannelNames, DIRECT_PREFIX, TEAM_PREFIX } from './channel-rules.js';
-import { memberChannels, playerNames } from './channel-store.js';
+
+/** The store reads a directory needs (ChannelReads batches them across connections). */
+export interface DirectoryLookup {
+  /** Every channel the player is a member of (teams and direct conversations), by name. */
+  memberChannels(playerId: string): Promise<string[]>;
+  /** Display names of the given players that exist. */
+  playerNames(ids: string[]): Promise<Map<string, string>>;
+}
 
 export interface DirectoryContext {
   names: ChannelNames;
@@ -15,7 +21,7 @@ export interface DirectoryContext {
  * (recorded right before their first message is stored; the peer's name comes from their profile).
  */
 export async function directoryOf(
-  exec: Executor,
+  lookup: DirectoryLookup,
   ctx: DirectoryContext,
   playerId: string,
 ): Promise<ChannelInfo[]> {
@@ -28,17 +34,15 @@ export async function directoryOf(
     const name = sectorChannel(sector);
     if (ctx.kindOf(name) === 'sector') out.push({ name, kind: 'sector' });
   }
-  const [teams, directs] = await Promise.all([
-    memberChannels(exec, playerId, TEAM_PREFIX),
-    memberChannels(exec, playerId, DIRECT_PREFIX),
-  ]);
-  for (const name of teams) out.push({ name, kind: 'private' });
+  const memberships = await lookup.memberChannels(playerId);
+  for (const name of memberships) if (name.startsWith(TEAM_PREFIX)) out.push({ name, kind: 'private' });
   const peers = new Map<string, string>();
-  for (const name of directs) {
+  for (const name of memberships) {
+    if (!name.startsWith(DIRECT_PREFIX)) continue;
     const peer = directParticipants(name)?.find((id) => id !== playerId);
     if (peer) peers.set(name, peer);
   }
-  const names = await playerNames(exec, [...new Set(peers.values())]);
+  const names = peers.size > 0 ? await lookup.playerNames([...new Set(peers.values())]) : new Map();
   for (const [name, peer] of peers) {
     out.push({ name, kind: 'direct', peer: { id: peer, name: names.get(peer) ?? peer } });
   }

@@ -47,6 +47,19 @@ export async function memberChannels(exec: Executor, playerId: string, prefix: s
   return rows.map((r) => r.channel);
 }
 
+/** Every channel each of the players is a member of (teams and direct conversations), by name. */
+export async function memberChannelsOf(exec: Executor, playerIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(playerIds.map((id) => [id, []]));
+  if (playerIds.length === 0) return out;
+  const rows = await exec
+    .select({ playerId: channelMembers.playerId, channel: channelMembers.channel })
+    .from(channelMembers)
+    .where(inArray(channelMembers.playerId, playerIds))
+    .orderBy(asc(channelMembers.channel));
+  for (const row of rows) out.get(row.playerId)?.push(row.channel);
+  return out;
+}
+
 // ---- players ------------------------------------------------------------------------------------
 
 /** Display names of the given players that exist. */
@@ -75,6 +88,22 @@ export async function markRead(
       target: [channelReads.playerId, channelReads.channel],
       set: { readUpTo: sql`greatest(${channelReads.readUpTo}, excluded.read_up_to)` },
     });
+}
+
+/** The read marks of the players in the channel (0 for those who never set one). */
+export async function readMarks(
+  exec: Executor,
+  channel: string,
+  playerIds: string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>(playerIds.map((id) => [id, 0]));
+  if (playerIds.length === 0) return out;
+  const rows = await exec
+    .select({ playerId: channelReads.playerId, readUpTo: channelReads.readUpTo })
+    .from(channelReads)
+    .where(and(eq(channelReads.channel, channel), inArray(channelReads.playerId, playerIds)));
+  for (const row of rows) out.set(row.playerId, row.readUpTo);
+  return out;
 }
 
 /** The player's read mark in the channel (0 when never set). */

@@ -9,10 +9,12 @@ import {
   isMember,
   markRead,
   memberChannels,
+  memberChannelsOf,
   messagesAfter,
   pruneMessages,
   pruneNonces,
   readMark,
+  readMarks,
   removeMember,
 } from './channel-store.js';
 
@@ -124,6 +126,15 @@ describe.each(targets)('channel store on $name', (target) => {
     expect(await removeMember(store.db, team, ada)).toBe(false);
     expect(await isMember(store.db, team, ada)).toBe(false);
     expect(await isMember(store.db, team, bob)).toBe(true);
+    const carl = await createPlayer(store.db);
+    const all = await memberChannelsOf(store.db, [ada, bob, carl]);
+    expect(all).toEqual(
+      new Map([
+        [ada, ['dm:x:y']],
+        [bob, [team]],
+        [carl, []],
+      ]),
+    );
   });
 
   run('read marks only move forward', async () => {
@@ -134,5 +145,13 @@ describe.each(targets)('channel store on $name', (target) => {
     expect(await readMark(store.db, ada, 'global')).toBe(5);
     await markRead(store.db, ada, 'global', 9);
     expect(await readMark(store.db, ada, 'global')).toBe(9);
+    const bob = await createPlayer(store.db);
+    await markRead(store.db, bob, 'elsewhere', 4);
+    expect(await readMarks(store.db, 'global', [ada, bob])).toEqual(
+      new Map([
+        [ada, 9],
+        [bob, 0],
+      ]),
+    );
   });
 });

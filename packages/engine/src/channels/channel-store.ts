@@ -7,8 +7,10 @@ export {
   isMember,
   markRead,
   memberChannels,
+  memberChannelsOf,
   playerNames,
   readMark,
+  readMarks,
   removeMember,
 } from './channel-member-store.js';
 

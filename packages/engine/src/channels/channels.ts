@@ -16,6 +16,7 @@ import { type ChannelConfig, channelConfigProblem } from './channel-config.js';
 import { ChannelConnections } from './channel-connections.js';
 import { directoryOf } from './channel-directory.js';
 import { ChannelError } from './channel-error.js';
+import { ChannelReads } from './channel-reads.js';
 import { channelKindOf, channelRules, type RuleContext } from './channel-rules.js';
 import * as store from './channel-store.js';
 import { ChannelWriter, NONCE_TTL_MS } from './channel-writer.js';
@@ -64,6 +65,7 @@ export class Channels {
   private readonly writer: ChannelWriter;
   private readonly rules: RuleContext;
   private readonly live: ChannelConnections;
+  private readonly reads: ChannelReads;
 
   constructor(opts: ChannelsOptions) {
     const problem = channelConfigProblem(opts.config);
@@ -73,6 +75,7 @@ export class Channels {
     this.config = opts.config;
     this.sectorOf = opts.sectorOf;
     this.limiter = new PublishLimiter(opts.config.publishRate);
+    this.reads = new ChannelReads(opts.db, opts.config.retention);
     this.writer = new ChannelWriter({
       db: opts.db,
       logger: opts.logger,
@@ -86,7 +89,7 @@ export class Channels {
     this.rules = {
       sectorOf: (playerId) => this.sectorOf(playerId),
       isMember: (channel, playerId) => store.isMember(this.db, channel, playerId),
-      playerExists: async (playerId) => (await store.playerNames(this.db, [playerId])).has(playerId),
+      playerExists: async (playerId) => (await this.reads.playerNames([playerId])).has(playerId),
     };
     this.live = new ChannelConnections({
       db: this.db,
@@ -97,6 +100,7 @@ export class Channels {
       kindOf: (channel) => this.kindOf(channel),
       rules: this.rules,
       directory: (playerId) => this.directory(playerId),
+      reads: this.reads,
       maxSubscriptions: opts.maxSubscriptions ?? MAX_SUBSCRIPTIONS,
     });
   }
@@ -194,7 +198,7 @@ export class Channels {
   /** Every channel the player may subscribe to now. */
   directory(playerId: string): Promise<ChannelInfo[]> {
     return directoryOf(
-      this.db,
+      this.reads,
       { names: this.config, kindOf: (c) => this.kindOf(c), sectorOf: this.sectorOf },
       playerId,
     );

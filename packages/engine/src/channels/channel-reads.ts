@@ -1,0 +1,75 @@
+import type { Db } from '@perihelion/db';
+import type { ChatMessage } from '@perihelion/protocol';
+import * as store from './channel-store.js';
+import { ReadBatcher } from './read-batcher.js';
+
+/**
+ * The store reads of connecting and subscribing, batched (see ReadBatcher): when thousands of
+ * connections arrive at once (a restart, a reconnect storm), those subscribing to one channel share
+ * its bounds, their read marks come in a few queries, identical replays are read once, and their
+ * directories' memberships and peer names in a few queries more. One connection alone costs what it
+ * did before, one turn of the event loop later.
+ */
+export class ChannelReads {
+  private readonly bounds: ReadBatcher<{ head: number; retainedFrom: number }>;
+  private readonly marks: ReadBatcher<number>;
+  private readonly pages: ReadBatcher<ChatMessage[]>;
+  private readonly memberships: ReadBatcher<string[]>;
+  private readonly names: ReadBatcher<string | null>;
+
+  constructor(db: Db, retention: number) {
+    this.bounds = new ReadBatcher(async (channel) => [await store.retainedRange(db, channel, retention)]);
+    this.marks = new ReadBatcher(async (channel, players) => {
+      const marks = await store.readMarks(db, channel, players);
+      return players.map((id) => marks.get(id) ?? 0);
+    });
+    this.pages = new ReadBatcher(async (group, afters) => {
+      const { channel, limit } = pageGroup(group);
+      return Promise.all(afters.map((after) => store.messagesAfter(db, channel, Number(after), limit)));
+    });
+    this.memberships = new ReadBatcher(async (_, players) => {
+      const channels = await store.memberChannelsOf(db, players);
+      return players.map((id) => channels.get(id) ?? []);
+    });
+    this.names = new ReadBatcher(async (_, ids) => {
+      const names = await store.playerNames(db, ids);
+      return ids.map((id) => names.get(id) ?? null);
+    });
+  }
+
+  /** The channel's head and oldest retained offset (see store.retainedRange). */
+  retainedRange(channel: string): Promise<{ head: number; retainedFrom: number }> {
+    return this.bounds.load(channel, '');
+  }
+
+  /** The player's read mark in the channel (0 when never set). */
+  readMark(playerId: string, channel: string): Promise<number> {
+    return this.marks.load(channel, playerId);
+  }
+
+  /** One page of the channel's messages after `after` (shared by every caller asking the same). */
+  messagesAfter(channel: string, after: number, limit: number): Promise<ChatMessage[]> {
+    return this.pages.load(`${limit}:${channel}`, String(after));
+  }
+
+  /** Every channel the player is a member of (teams and direct conversations), by name. */
+  memberChannels(playerId: string): Promise<string[]> {
+    return this.memberships.load('', playerId);
+  }
+
+  /** Display names of the given players that exist. */
+  async playerNames(ids: string[]): Promise<Map<string, string>> {
+    const names = await Promise.all(ids.map((id) => this.names.load('', id)));
+    const out = new Map<string, string>();
+    ids.forEach((id, i) => {
+      const name = names[i];
+      if (name !== null && name !== undefined) out.set(id, name);
+    });
+    return out;
+  }
+}
+
+function pageGroup(group: string): { channel: string; limit: number } {
+  const colon = group.indexOf(':');
+  return { limit: Number(group.slice(0, colon)), channel: group.slice(colon + 1) };
+}
