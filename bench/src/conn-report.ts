@@ -31,6 +31,10 @@ const IDLE_COLUMNS: Column<IdleResult>[] = [
   { header: 'KB/conn (heap)', cell: (r) => num(r.heapPerConnection / KB, 2) },
   { header: 'server CPU % idle', cell: (r) => num(r.window.serverPercent, 1) },
   { header: 'bots CPU %', cell: (r) => num(r.window.botsPercent, 1) },
+  {
+    header: 'bots loop p99 / max ms',
+    cell: (r) => `${num(r.botsLoopDelayP99Ms, 1)} / ${num(r.botsLoopDelayMaxMs, 1)}`,
+  },
   { header: 'other CPU %', cell: (r) => num(r.window.otherPercent, 0) },
 ];
 
@@ -159,6 +163,11 @@ export const IDLE_LEGEND = `- Each server is a fresh process; the same bot fleet
   counts in neither. **KB/conn** = (after − before) / connections held.
 - **server CPU % idle**: the server's user+system CPU (/proc) over the idle window, in which only
   heartbeats run (ping every 5 s, both servers), 100 % = one core. **bots CPU %** is all bot processes.
+  **bots loop p99 / max**: event-loop delay of the busiest bot process in the window.
+- **dropped**: connections that were subscribed and then closed (bots do not reconnect); the notes
+  give the reasons. "ping timeout" is the bot's own verdict (no ping seen for 10 s): a server that
+  stalls, or a bot process too starved to read its sockets (see its loop delay); "transport close"
+  means the server closed the connection.
 - **other CPU %**: everything else on the machine in that window; well above 0 means a busy machine.`;
 
 export const FANOUT_LEGEND = `- Subscribers connect as in the idle scenario (Perihelion: session, \`/chat\`, subscribed to \`global\`;

@@ -63,7 +63,7 @@ export function runFanout(kind: TargetKind, ctx: RunContext): Promise<FanoutResu
     await sleep(IDLE_REFERENCE_MS, undefined, { signal });
     const idle = cpuBetween(i0, cpuMark(target.pid, fleet.pids));
 
-    await fleet.resetDeliveries(signal);
+    await fleet.beginWindow(signal);
     const subscribers = fleet.totals.connected;
     const expected = subscribers * opts.messages;
     let sent = 0;
@@ -89,7 +89,7 @@ export function runFanout(kind: TargetKind, ctx: RunContext): Promise<FanoutResu
     progress.phase('draining', null, () => `deliveries ${fleet.totals.deliveries}/${expected}`);
     const drained = await waitForDeliveries(fleet, expected, signal);
     const p1 = cpuMark(target.pid, fleet.pids);
-    const reports = await fleet.collectDeliveries(signal);
+    const reports = await fleet.endWindow(signal);
     const after = await target.memory();
 
     const latencies = reports.flatMap((r) => r.latenciesMs);

@@ -20,6 +20,9 @@ export interface IdleResult {
   droppedInWindow: number;
   /** Connections dropped since connecting began, by the end of the window. */
   dropped: number;
+  /** Event-loop delay of the busiest bot process in the window. */
+  botsLoopDelayP99Ms: number;
+  botsLoopDelayMaxMs: number;
   notes: string[];
 }
 
@@ -32,9 +35,11 @@ export function runIdle(kind: TargetKind, ctx: RunContext): Promise<IdleResult> 
   return withConnectedFleet(kind, ctx, async ({ target, fleet, progress, connect, idleMemory, notes }) => {
     const droppedBefore = fleet.totals.dropped;
     progress.phase('idle window', ctx.opts.idleSeconds);
+    await fleet.beginWindow(ctx.signal);
     const a = cpuMark(target.pid, fleet.pids);
     await sleep(ctx.opts.idleSeconds * 1000, undefined, { signal: ctx.signal });
     const b = cpuMark(target.pid, fleet.pids);
+    const reports = await fleet.endWindow(ctx.signal);
     const after = await target.memory();
     const t = fleet.totals;
     const window = cpuBetween(a, b);
@@ -54,6 +59,8 @@ export function runIdle(kind: TargetKind, ctx: RunContext): Promise<IdleResult> 
       window,
       droppedInWindow,
       dropped: t.dropped,
+      botsLoopDelayP99Ms: Math.max(0, ...reports.map((r) => r.loopDelayP99Ms)),
+      botsLoopDelayMaxMs: Math.max(0, ...reports.map((r) => r.loopDelayMaxMs)),
       notes,
     };
   });

@@ -4,13 +4,13 @@ import { exited, hasExited, spawnTs, stopChild } from './children.js';
 import type { TargetKind } from './conn-options.js';
 import { OutputTail } from './output-tail.js';
 import {
-  type DeliveryReport,
   isTabToParent,
   type ParentToTab,
   TAB_CONFIG_ENV,
   type TabStatus,
   type TabToParent,
   type TabWorkerConfig,
+  type WindowReport,
   wallNow,
 } from './tabs/messages.js';
 
@@ -208,33 +208,33 @@ export class TabFleet {
     return dead ? `a bot process exited${dead.describe()}` : null;
   }
 
-  /** Starts counting fan-out deliveries from zero, in every worker; resolves when all have. */
-  async resetDeliveries(signal: AbortSignal): Promise<void> {
+  /** Opens a measurement window in every worker (deliveries from zero); resolves when all have. */
+  async beginWindow(signal: AbortSignal): Promise<void> {
     await Promise.all(
       this.workers.map((w) => {
         const done = w.next(
-          (m): m is { type: 'reset-done' } => m.type === 'reset-done',
+          (m): m is { type: 'window-begun' } => m.type === 'window-begun',
           10_000,
           signal,
-          'the bots to reset their counts',
+          'the bots to begin measuring',
         );
-        w.send({ type: 'deliveries-reset' });
+        w.send({ type: 'window-begin' });
         return done;
       }),
     );
   }
 
-  /** Every worker's deliveries since the reset. */
-  collectDeliveries(signal: AbortSignal): Promise<DeliveryReport[]> {
+  /** Closes the window: what every worker saw in it. */
+  endWindow(signal: AbortSignal): Promise<WindowReport[]> {
     return Promise.all(
       this.workers.map((w) => {
         const report = w.next(
-          (m): m is DeliveryReport => m.type === 'deliveries',
+          (m): m is WindowReport => m.type === 'window',
           30_000,
           signal,
-          'the bots to report their deliveries',
+          'the bots to report',
         );
-        w.send({ type: 'deliveries-report' });
+        w.send({ type: 'window-end' });
         return report;
       }),
     );

@@ -1,6 +1,6 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ChannelMessages } from '@perihelion/protocol';
-import { type DeliveryReport, type FanoutStamp, wallNow } from './messages.js';
+import { type FanoutStamp, type WindowReport, wallNow } from './messages.js';
 
 function stampOf(data: unknown): FanoutStamp | null {
   const d = data as Partial<FanoutStamp> | undefined;
@@ -10,8 +10,9 @@ function stampOf(data: unknown): FanoutStamp | null {
 }
 
 /**
- * Fan-out deliveries seen by one worker's tabs: for every stamped message a tab receives, the time
- * from the publish request (its `sentAt`) to now, kept exactly (one number per delivery).
+ * One worker's measurement window: for every stamped fan-out message a tab receives, the time from
+ * the publish request (its `sentAt`) to now, kept exactly (one number per delivery); and the
+ * worker's event-loop delay.
  */
 export class Deliveries {
   private latencies = new Float64Array(1 << 16);
@@ -38,7 +39,7 @@ export class Deliveries {
     }
   }
 
-  reset(): void {
+  begin(): void {
     this.size = 0;
     this.perMessage.clear();
     this.lastAt.clear();
@@ -47,13 +48,13 @@ export class Deliveries {
     this.loop.enable();
   }
 
-  report(): DeliveryReport {
+  end(): WindowReport {
     const loop = this.loop;
     loop?.disable();
     // The monitor's samples include its own resolution (10 ms) on an idle loop.
     const ms = (ns: number) => Math.max(0, ns / 1e6 - 10);
     return {
-      type: 'deliveries',
+      type: 'window',
       latenciesMs: Array.from(this.latencies.subarray(0, this.size)),
       perMessage: Object.fromEntries(this.perMessage),
       lastAtPerMessage: Object.fromEntries(this.lastAt),

@@ -22,9 +22,10 @@ export const TAB_CONFIG_ENV = 'BENCH_TAB_CONFIG';
 export type ParentToTab =
   /** Open the tabs now (sent to every worker at once, after all are ready). */
   | { type: 'connect' }
-  /** Forget deliveries so far; count from here (before the first fan-out message). */
-  | { type: 'deliveries-reset' }
-  | { type: 'deliveries-report' }
+  /** Open a measurement window: deliveries and event-loop delay count from here. */
+  | { type: 'window-begin' }
+  /** Close it and report. */
+  | { type: 'window-end' }
   | { type: 'stop' };
 
 export interface TabStatus {
@@ -35,7 +36,7 @@ export interface TabStatus {
   failed: number;
   /** Were connected, then closed by the server or the network. */
   dropped: number;
-  /** Fan-out messages received since the last reset. */
+  /** Fan-out messages received since the window began. */
   deliveries: number;
   /** Wall-clock ms (performance.timeOrigin + now) of the last successful subscribe, null before any. */
   lastConnectedAt: number | null;
@@ -43,8 +44,9 @@ export interface TabStatus {
   problems: Record<string, number>;
 }
 
-export interface DeliveryReport {
-  type: 'deliveries';
+/** What one worker saw in a measurement window. */
+export interface WindowReport {
+  type: 'window';
   /** Publish → receipt, in ms, one per delivery, in arrival order. */
   latenciesMs: number[];
   /** Deliveries per fan-out message (by its sequence number). */
@@ -53,7 +55,10 @@ export interface DeliveryReport {
   lastAtPerMessage: Record<string, number>;
   /** JSON size of one received `channel:messages` payload (0 if none arrived). */
   payloadBytes: number;
-  /** This worker's event-loop delay since the reset (a saturated worker delays deliveries). */
+  /**
+   * This worker's event-loop delay in the window: a saturated worker delays deliveries, and can
+   * even time out heartbeats that are waiting unread in its sockets.
+   */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
 }
@@ -61,23 +66,19 @@ export interface DeliveryReport {
 export type TabToParent =
   | { type: 'ready' }
   | TabStatus
-  | { type: 'reset-done' }
-  | DeliveryReport
+  | { type: 'window-begun' }
+  | WindowReport
   | { type: 'fatal'; message: string };
 
 export function isParentToTab(msg: unknown): msg is ParentToTab {
   const type = (msg as { type?: unknown } | null)?.type;
-  return type === 'connect' || type === 'deliveries-reset' || type === 'deliveries-report' || type === 'stop';
+  return type === 'connect' || type === 'window-begin' || type === 'window-end' || type === 'stop';
 }
 
 export function isTabToParent(msg: unknown): msg is TabToParent {
   const type = (msg as { type?: unknown } | null)?.type;
   return (
-    type === 'ready' ||
-    type === 'status' ||
-    type === 'reset-done' ||
-    type === 'deliveries' ||
-    type === 'fatal'
+    type === 'ready' || type === 'status' || type === 'window-begun' || type === 'window' || type === 'fatal'
   );
 }
 

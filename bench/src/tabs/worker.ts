@@ -2,8 +2,8 @@
  * A tab-fleet worker: a child process of the bench holding a share of the idle tabs (tab.ts), so
  * that the bots never share an event loop with the server under test and no process needs more
  * open files than it may have. It waits for `connect`, opens its tabs a few at a time, reports its
- * status every 250 ms, and records fan-out deliveries between `deliveries-reset` and
- * `deliveries-report` (see messages.ts).
+ * status every 250 ms, and records fan-out deliveries and its event-loop delay between
+ * `window-begin` and `window-end` (see messages.ts).
  */
 import { Agent } from 'node:http';
 import { Deliveries } from './deliveries.js';
@@ -89,12 +89,12 @@ process.on('message', (msg: unknown) => {
       started = true;
       connectAll().catch((err: unknown) => send({ type: 'fatal', message: String(err) }));
       return;
-    case 'deliveries-reset':
-      deliveries.reset();
-      send({ type: 'reset-done' });
+    case 'window-begin':
+      deliveries.begin();
+      send({ type: 'window-begun' });
       return;
-    case 'deliveries-report':
-      send(deliveries.report());
+    case 'window-end':
+      send(deliveries.end());
       return;
     case 'stop':
       // Like closing the browser: the kernel closes every socket as the process ends.
