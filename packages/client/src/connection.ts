@@ -46,8 +46,7 @@ export interface ConnectionSink {
 const SDK_EVENTS: ReadonlySet<string> = new Set([
   'identity',
   's',
-  'player:joined',
-  'player:left',
+  'roster',
   'server:error',
   'displaced',
   'inbox',
@@ -185,13 +184,11 @@ export class Connection {
     socket.on('s', (data: unknown) => {
       if (this.joined) this.sink.snapshot(data);
     });
-    socket.on('player:joined', (raw: unknown) => {
-      const entry = serverEventSchemas['player:joined'].safeParse(raw);
-      if (entry.success && this.joined) this.sink.playerJoined(entry.data);
-    });
-    socket.on('player:left', (raw: unknown) => {
-      const msg = serverEventSchemas['player:left'].safeParse(raw);
-      if (msg.success && this.joined) this.sink.playerLeft(msg.data.id);
+    socket.on('roster', (raw: unknown) => {
+      const change = serverEventSchemas.roster.safeParse(raw);
+      if (!change.success || !this.joined) return;
+      for (const id of change.data.left) this.sink.playerLeft(id);
+      for (const entry of change.data.joined) this.sink.playerJoined(entry);
     });
     socket.on('inbox', (raw: unknown) => {
       const msg = serverEventSchemas.inbox.safeParse(raw);

@@ -96,6 +96,7 @@ export class GameGateway {
 
   /** Tells everyone the server is going away and closes their connections. */
   shutdown(): void {
+    this.presence.close();
     for (const socket of this.nsp.sockets.values()) {
       socket.emit('server:error', protocolError('SERVER_SHUTTING_DOWN', 'server is restarting'));
       socket.disconnect(true);

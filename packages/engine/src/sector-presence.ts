@@ -9,6 +9,7 @@ import type { Namespace } from 'socket.io';
 import type { ConnectionContext } from './connection-context.js';
 import type { GatewayHooks } from './gateway-hooks.js';
 import type { RoomRegistry } from './room-registry.js';
+import { RosterBatches } from './roster-batches.js';
 
 type Ack = ((...args: unknown[]) => void) | null;
 
@@ -29,9 +30,18 @@ export interface SectorPresenceOptions {
  */
 export class SectorPresence {
   private readonly nsp: Namespace<ClientToServerEvents, ServerToClientEvents>;
+  private readonly roster: RosterBatches;
 
   constructor(private readonly opts: SectorPresenceOptions) {
     this.nsp = opts.namespace;
+    this.roster = new RosterBatches((sector, change) =>
+      this.nsp.to(sectorRoomKey(sector)).emit('roster', change),
+    );
+  }
+
+  /** Stops batching (the server is stopping). */
+  close(): void {
+    this.roster.close();
   }
 
   join(ctx: ConnectionContext, sector: string, ack: Ack): void {
@@ -66,7 +76,7 @@ export class SectorPresence {
     session.saved = null;
     socket.join(sectorRoomKey(sector));
     const entry = { id: session.playerId, name: session.name, handle: member.handle };
-    socket.to(sectorRoomKey(sector)).emit('player:joined', entry);
+    this.roster.joined(sector, entry);
     ctx.log.info({ sector, resumed: resume !== null }, 'joined sector');
     reply({
       ok: true,
@@ -117,6 +127,6 @@ export class SectorPresence {
     const left = this.opts.rooms.get(presence.sector)?.leave(session.playerId, presence.member);
     if (!left) return;
     session.saved = keepForResume ? { sector: presence.sector, ...left } : null;
-    this.nsp.to(sectorRoomKey(presence.sector)).emit('player:left', { id: session.playerId });
+    this.roster.left(presence.sector, session.playerId);
   }
 }

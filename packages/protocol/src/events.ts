@@ -76,8 +76,16 @@ export type JoinResult = z.infer<typeof joinResultSchema>;
 export const pongSchema = z.object({ t: z.number(), tick: z.number().int() });
 export type Pong = z.infer<typeof pongSchema>;
 
-export const playerLeftSchema = z.object({ id: z.string() });
-export type PlayerLeft = z.infer<typeof playerLeftSchema>;
+/**
+ * Who joined and left a sector lately, in one batch per sector every ~100 ms (a crowd arriving is
+ * not one message per arrival to everyone). Idempotent: a joined entry replaces the one with the
+ * same id, a left id not in the roster changes nothing.
+ */
+export const rosterChangeSchema = z.object({
+  joined: z.array(rosterEntrySchema),
+  left: z.array(z.string()),
+});
+export type RosterChange = z.infer<typeof rosterChangeSchema>;
 
 /** Who the server's session says this connection is, sent first on every game connection. */
 export const identitySchema = z.object({
@@ -104,8 +112,7 @@ export type ClientEventName = keyof typeof clientEventSchemas;
 
 /** Schemas for server → client events (the client validates the JSON ones on arrival). */
 export const serverEventSchemas = {
-  'player:joined': rosterEntrySchema,
-  'player:left': playerLeftSchema,
+  roster: rosterChangeSchema,
   'server:error': errorPayloadSchema,
   displaced: displacedSchema,
   identity: identitySchema,
@@ -125,8 +132,7 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   /** Binary snapshot (see codec/snapshot.ts); volatile except for the first one after a join. */
   s: (frame: Uint8Array) => void;
-  'player:joined': (entry: RosterEntry) => void;
-  'player:left': (msg: PlayerLeft) => void;
+  roster: (change: RosterChange) => void;
   'server:error': (err: ErrorPayload) => void;
   displaced: (msg: Displaced) => void;
   identity: (msg: IdentityMessage) => void;

@@ -7,6 +7,7 @@ import {
   type JoinResult,
   PROTOCOL_VERSION,
   perihelionParser,
+  type RosterChange,
   SESSION_PATH,
   type SessionRenewResult,
   type SessionResponse,
@@ -175,6 +176,11 @@ export class RawClient {
   async join(sector: string): Promise<JoinResult> {
     await this.connected();
     return this.socket.emitWithAck('join', { sector });
+  }
+
+  /** Players the sector's roster batches said left, in order. */
+  leftPlayers(): string[] {
+    return this.events<RosterChange>('roster').flatMap((change) => change.left);
   }
 
   /** Sends one input step, acknowledging the newest snapshot received. */
