@@ -251,7 +251,9 @@ export class ChannelConnections {
     const listing = this.opts.directory(playerId).then((channels) => {
       for (const state of mine) if (!state.closed) state.conn.send('channels', { channels });
     });
-    await Promise.all([listing, ...mine.map((state) => this.recheck(state))]);
+    // A closed subscription stops at once; the client hears of it after the new directory.
+    const listed = listing.catch(() => {});
+    await Promise.all([listing, ...mine.map((state) => this.recheck(state, listed))]);
   }
 
   /** Stops the presence timers (pending leaves are not announced). */
@@ -260,7 +262,8 @@ export class ChannelConnections {
     for (const feed of this.feeds.values()) feed.close();
   }
 
-  private async recheck(state: ConnState): Promise<void> {
+  private async recheck(state: ConnState, listed: Promise<void>): Promise<void> {
+    const closed: { channel: string; why: string }[] = [];
     for (const sub of [...state.subs.values()]) {
       const kind = this.opts.kindOf(sub.channel);
       if (kind && !channelRules[kind].revocable) continue;
@@ -287,7 +290,13 @@ export class ChannelConnections {
           : decision.error.code === 'FORBIDDEN'
             ? decision.error.message
             : `you may no longer read ${sub.channel}`;
-      state.conn.send('channel:closed', { channel: sub.channel, reason: protocolError('FORBIDDEN', why) });
+      closed.push({ channel: sub.channel, why });
+    }
+    if (closed.length === 0) return;
+    await listed;
+    if (state.closed) return;
+    for (const { channel, why } of closed) {
+      state.conn.send('channel:closed', { channel, reason: protocolError('FORBIDDEN', why) });
     }
   }
 
