@@ -32,7 +32,11 @@ export function positiveInteger(flag: string, raw: string | undefined): number {
   return n;
 }
 
-/** `--quiet 0` turns waiting off; anything else must be a positive number of seconds. */
-export function quietSeconds(flag: string, raw: string | undefined): number {
-  return raw === '0' ? 0 : positiveNumber(flag, raw);
+/** Seconds where `0` turns something off (`--quiet 0`, `--after-leave 0`); anything else must be positive. */
+export function zeroOrPositive(flag: string, raw: string | undefined): number {
+  const n = Number(raw);
+  if (raw === undefined || raw === '' || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`${flag} needs 0 or a positive number, got ${JSON.stringify(raw ?? '')}`);
+  }
+  return n;
 }

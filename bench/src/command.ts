@@ -1,6 +1,7 @@
 import { UsageError } from './args.js';
 import { CONN_USAGE, type ConnOptions, parseConnOptions } from './conn-options.js';
 import { type BenchOptions, CROWD_USAGE, parseOptions } from './options.js';
+import { STORE_USAGE } from './store-options.js';
 
 /** What `pnpm bench` was asked to run. */
 export type Command =
@@ -12,6 +13,9 @@ export const USAGE = `usage: pnpm bench [-- --scenario crowd|idle|fanout] [optio
 ${CROWD_USAGE}
 
 ${CONN_USAGE}
+
+every scenario: where the Perihelion server keeps its data
+${STORE_USAGE}
 
 Every scenario starts its own servers and bot processes, prints a live progress line, stops by
 itself (Ctrl-C stops early) and writes its report to bench/.out/.`;

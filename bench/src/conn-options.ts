@@ -1,21 +1,22 @@
-import { positiveInteger, positiveNumber, quietSeconds, UsageError, walkArgs } from './args.js';
+import { positiveInteger, positiveNumber, UsageError, walkArgs, zeroOrPositive } from './args.js';
+import {
+  checkStoreOptions,
+  defaultStoreOptions,
+  parseStoreFlag,
+  type StoreOptions,
+  storeCommandLine,
+} from './store-options.js';
 
 /** The server under test: Perihelion, or a bare Socket.IO server doing the minimum (baseline). */
 export type TargetKind = 'perihelion' | 'bare';
 
-/** Where the Perihelion server keeps its data: embedded PGlite in memory, or a PostgreSQL database. */
-export type StoreKind = 'pglite' | 'postgres';
-
 /** Options of the `idle` and `fanout` scenarios (many connections, each like an idle browser tab). */
-export interface ConnOptions {
+export interface ConnOptions extends StoreOptions {
   scenario: 'idle' | 'fanout';
   /** Connections (idle: `--connections`; fanout: `--subscribers`). */
   clients: number;
   /** Servers measured, in this order, each fresh, with the same fleet. */
   targets: TargetKind[];
-  store: StoreKind;
-  /** For `--store postgres`: any database of the cluster; a scratch database is made beside it. */
-  databaseUrl: string | undefined;
   /** Bot processes (null: one per 12,500 connections, more if the open-files limit needs it). */
   fleets: number | null;
   /** Connection attempts in flight at once, over all bot processes. */
@@ -43,8 +44,7 @@ export function defaultConnOptions(scenario: ConnOptions['scenario']): ConnOptio
     scenario,
     clients: scenario === 'idle' ? DEFAULT_IDLE_CONNECTIONS : DEFAULT_FANOUT_SUBSCRIBERS,
     targets: ['perihelion', 'bare'],
-    store: 'pglite',
-    databaseUrl: process.env.DATABASE_URL || undefined,
+    ...defaultStoreOptions(),
     fleets: null,
     concurrency: 256,
     settleSeconds: 10,
@@ -67,9 +67,6 @@ fanout: S such subscribers, K messages published to global, delivery latency
   --idle-seconds 30     idle: the heartbeat-only window measured for CPU
   --settle 10           seconds of quiet after the last connection, before measuring
   --servers perihelion,bare   which servers, in this order (bare = plain Socket.IO 4.8 baseline)
-  --store pglite        Perihelion's store: pglite (in memory) or postgres (a scratch database on
-                        the cluster of DATABASE_URL or --database-url, dropped afterwards)
-  --database-url URL    e.g. postgres://postgres@127.0.0.1:5432/test (default: $DATABASE_URL)
   --fleets N            bot processes (default: one per 12,500 connections)
   --concurrency 256     connection attempts in flight, over all bot processes
   --quiet 600           before each server, wait up to 600 s for other processes to go quiet
@@ -112,17 +109,6 @@ export function parseConnOptions(scenario: ConnOptions['scenario'], argv: readon
         opts.targets = kinds as TargetKind[];
         break;
       }
-      case '--store': {
-        const raw = value();
-        if (raw !== 'pglite' && raw !== 'postgres') {
-          throw new UsageError(`--store takes pglite or postgres, got ${JSON.stringify(raw ?? '')}`);
-        }
-        opts.store = raw;
-        break;
-      }
-      case '--database-url':
-        opts.databaseUrl = value();
-        break;
       case '--fleets':
         opts.fleets = positiveInteger(flag, value());
         break;
@@ -130,18 +116,18 @@ export function parseConnOptions(scenario: ConnOptions['scenario'], argv: readon
         opts.concurrency = positiveInteger(flag, value());
         break;
       case '--quiet':
-        opts.quietSeconds = quietSeconds(flag, value());
+        opts.quietSeconds = zeroOrPositive(flag, value());
         break;
       case '--profile':
         opts.profile = true;
         break;
       default:
-        throw new UsageError(`unknown option ${arg} for the ${scenario} scenario`);
+        if (!parseStoreFlag(opts, flag, value)) {
+          throw new UsageError(`unknown option ${arg} for the ${scenario} scenario`);
+        }
     }
   });
-  if (opts.store === 'postgres' && !/^postgres(ql)?:\/\//.test(opts.databaseUrl ?? '')) {
-    throw new UsageError('--store postgres needs DATABASE_URL or --database-url (a postgres:// URL)');
-  }
+  checkStoreOptions(opts);
   return opts;
 }
 
@@ -158,7 +144,7 @@ export function connCommandLine(opts: ConnOptions): string {
   }
   if (opts.settleSeconds !== d.settleSeconds) parts.push(`--settle ${opts.settleSeconds}`);
   if (opts.targets.join() !== d.targets.join()) parts.push(`--servers ${opts.targets.join(',')}`);
-  if (opts.store !== 'pglite') parts.push(`--store ${opts.store}`);
+  parts.push(...storeCommandLine(opts));
   if (opts.fleets !== null) parts.push(`--fleets ${opts.fleets}`);
   if (opts.concurrency !== d.concurrency) parts.push(`--concurrency ${opts.concurrency}`);
   if (opts.quietSeconds > 0) parts.push(`--quiet ${opts.quietSeconds}`);

@@ -4,12 +4,9 @@ import type { FanoutResult } from './fanout-scenario.js';
 import type { IdleResult } from './idle-scenario.js';
 import type { MachineInfo } from './machine.js';
 import { downsample, sparkline } from './rate-curve.js';
-import { type Column, int, markdownTable, num, textTable } from './table.js';
+import { type Column, int, markdownTable, mb, num, textTable } from './table.js';
 
-const MB = 2 ** 20;
 const KB = 1024;
-
-const mb = (bytes: number | null) => (bytes === null ? '–' : num(bytes / MB, 0));
 
 function held(connect: ConnectResult, now: number): string {
   return now === connect.clients ? int(now) : `${int(now)}/${int(connect.clients)}`;

@@ -7,10 +7,9 @@ import { OUT_DIR } from './out-dir.js';
 import { waitForQuietMachine } from './quiet-machine.js';
 import { RateCurve } from './rate-curve.js';
 import { TabFleet } from './tab-fleet.js';
+import { IDLE_SETTLE_MS } from './targets/memory-request.js';
 import { CHANNEL, type ServerMemory, startTarget, type Target } from './targets/target.js';
 
-/** The idle server settles this long before its memory is taken as "before". */
-const IDLE_PROCESS_SETTLE_MS = 5000;
 const POLL_MS = 250;
 /** One tab's attempt (session, handshake, subscribe) counts as failed after this long. */
 const ATTEMPT_TIMEOUT_MS = 30_000;
@@ -88,8 +87,8 @@ export async function withConnectedFleet<T>(
       profileDir: opts.profile ? `${OUT_DIR}profiles/${opts.scenario}-${kind}` : null,
     });
     signal.throwIfAborted();
-    progress.phase('idle server', IDLE_PROCESS_SETTLE_MS / 1000);
-    await sleep(IDLE_PROCESS_SETTLE_MS, undefined, { signal });
+    progress.phase('idle server', IDLE_SETTLE_MS / 1000);
+    await sleep(IDLE_SETTLE_MS, undefined, { signal });
     const idleMemory = await target.memory();
 
     progress.phase('starting bots');

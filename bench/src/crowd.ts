@@ -3,13 +3,15 @@ import { describeMachine } from './machine.js';
 import type { BenchOptions } from './options.js';
 import { OUT_DIR, writeOut } from './out-dir.js';
 import { Progress } from './progress.js';
-import { renderMarkdown, renderText } from './report.js';
-import { runScenario, type ScenarioResult } from './scenario.js';
+import { renderMarkdown, renderText, signedPercent } from './report.js';
+import { heapAfterLeavePercent, runScenario, type ScenarioResult } from './scenario.js';
+import { mb } from './table.js';
 
 /**
- * The crowd scenario: for each bot count, a fresh game server and a separate bot-fleet process
- * flying that many headless SDK clients in one sector; it measures a window and prints what the
- * server and the bots saw. Returns the exit code.
+ * The crowd scenario: for each bot count, a fresh game server (on the chosen store) and a separate
+ * bot-fleet process flying that many headless SDK clients in one sector; it measures a window and
+ * prints what the server and the bots saw, and the server's memory idle, loaded and after the bots
+ * left. Returns the exit code.
  */
 export async function runCrowd(opts: BenchOptions, line: LiveLine, signal: AbortSignal): Promise<number> {
   const progress = new Progress(line);
@@ -31,6 +33,9 @@ export async function runCrowd(opts: BenchOptions, line: LiveLine, signal: Abort
           eldResolutionMs: opts.eldResolutionMs,
           profileDir,
           quietSeconds: opts.quietSeconds,
+          store: opts,
+          snapshotRate: opts.snapshotRate,
+          afterLeaveSeconds: opts.afterLeaveSeconds,
         },
         progress,
         signal,
@@ -38,10 +43,14 @@ export async function runCrowd(opts: BenchOptions, line: LiveLine, signal: Abort
       results.push(result);
       const s = result.server;
       const f = result.fleet;
+      const m = result.memory;
       progress.log(
         `${bots} bots: ${s.ticksPerSecond.toFixed(1)} ticks/s, tick p99 ${s.tickP99Ms.toFixed(2)} ms, ` +
           `loop lag p99 ${s.loopLagP99Ms.toFixed(1)} ms, ack p99 ${f.ackLatencyMs.p99.toFixed(1)} ms, ` +
-          `${s.bytesPerEntityRecord.toFixed(2)} B/entity`,
+          `${s.bytesPerEntityRecord.toFixed(2)} B/entity, ${f.snapshotsPerBotPerSecond.toFixed(1)} snapshots/s, ` +
+          `RSS idle/loaded/after leave ${mb(m.idle.rssBytes)}/${mb(m.loaded.rssBytes)}/${mb(m.afterLeave?.rssBytes ?? null)} MB, ` +
+          `heap ${mb(m.idle.heapUsedBytes, 1)}/${mb(m.loaded.heapUsedBytes, 1)}/${mb(m.afterLeave?.heapUsedBytes ?? null, 1)} MB ` +
+          `(after leave vs idle ${signedPercent(heapAfterLeavePercent(m))})`,
       );
     } catch (err) {
       failure = signal.aborted ? null : err;
@@ -51,7 +60,7 @@ export async function runCrowd(opts: BenchOptions, line: LiveLine, signal: Abort
   progress.done();
 
   if (results.length > 0) {
-    console.log(`\n${renderText(results)}\n`);
+    console.log(`\n${renderText(results, opts)}\n`);
     const file = writeOut('latest.md', renderMarkdown(results, opts, machine, started));
     console.log(`written to ${file}`);
   }

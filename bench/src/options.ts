@@ -1,8 +1,14 @@
 import { sectorIdSchema } from '@perihelion/protocol';
-import { positiveNumber, quietSeconds, UsageError, walkArgs } from './args.js';
+import { positiveInteger, positiveNumber, UsageError, walkArgs, zeroOrPositive } from './args.js';
+import {
+  checkStoreOptions,
+  defaultStoreOptions,
+  parseStoreFlag,
+  type StoreOptions,
+} from './store-options.js';
 
 /** Options of the crowded-sector scenario, e.g. `pnpm bench -- --bots 50,100 --seconds 20`. */
-export interface BenchOptions {
+export interface BenchOptions extends StoreOptions {
   /** One run per entry, each against a fresh server. */
   bots: number[];
   /** Length of the measurement window. */
@@ -24,17 +30,32 @@ export interface BenchOptions {
   eldResolutionMs: number;
   /** Before each run, wait up to this long for other processes to go quiet (0: don't wait). */
   quietSeconds: number;
+  /**
+   * The server's SNAPSHOT_RATE: snapshots per second each client is sent. The bench asks for 20
+   * (the rate the issue measures at 30 Hz ticks); the server's own default is 15.
+   */
+  snapshotRate: number;
+  /**
+   * After the window the bots leave; the server's memory is read again this long after (0: not at
+   * all). It keeps a dropped player's session for its resume grace (RESUME_GRACE_MS, 60 s).
+   */
+  afterLeaveSeconds: number;
 }
 
-export const DEFAULT_OPTIONS: BenchOptions = {
-  bots: [50, 100, 250],
-  seconds: 20,
-  warmupSeconds: 10,
-  sector: 'bench',
-  profile: false,
-  eldResolutionMs: 10,
-  quietSeconds: 0,
-};
+export function defaultOptions(): BenchOptions {
+  return {
+    bots: [50, 100, 250],
+    seconds: 20,
+    warmupSeconds: 10,
+    sector: 'bench',
+    profile: false,
+    eldResolutionMs: 10,
+    quietSeconds: 0,
+    snapshotRate: 20,
+    afterLeaveSeconds: 70,
+    ...defaultStoreOptions(),
+  };
+}
 
 export const CROWD_USAGE = `crowd (the default): one crowded sector of game bots
   --bots 50,100,250     bot counts, one fresh server per count
@@ -43,11 +64,15 @@ export const CROWD_USAGE = `crowd (the default): one crowded sector of game bots
   --sector bench        sector id the bots join
   --profile             write server CPU profiles to bench/.out/profiles
   --eld-resolution 10   server event-loop monitor interval in ms (subtracted from lag)
-  --quiet 600           before each run, wait up to 600 s for other processes to go quiet`;
+  --quiet 600           before each run, wait up to 600 s for other processes to go quiet
+  --snapshot-rate 20    the server's SNAPSHOT_RATE, snapshots/s per client (the server's default: 15)
+  --after-leave 70      after the window all bots leave; read the server's memory this many seconds
+                        later (it keeps dropped players for its 60 s resume grace; 0: skip)
+  --store, --database-url   see below (with postgres, each bot count gets its own scratch database)`;
 
 /** Parses the crowd scenario's flags; throws UsageError for anything else. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const opts: BenchOptions = { ...DEFAULT_OPTIONS };
+  const opts = defaultOptions();
   walkArgs(argv, (flag, value, arg) => {
     switch (flag) {
       case '--bots': {
@@ -76,11 +101,20 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         opts.eldResolutionMs = positiveNumber(flag, value());
         break;
       case '--quiet':
-        opts.quietSeconds = quietSeconds(flag, value());
+        opts.quietSeconds = zeroOrPositive(flag, value());
+        break;
+      case '--snapshot-rate':
+        opts.snapshotRate = positiveInteger(flag, value());
+        break;
+      case '--after-leave':
+        opts.afterLeaveSeconds = zeroOrPositive(flag, value());
         break;
       default:
-        throw new UsageError(`unknown option ${arg} for the crowd scenario`);
+        if (!parseStoreFlag(opts, flag, value)) {
+          throw new UsageError(`unknown option ${arg} for the crowd scenario`);
+        }
     }
   });
+  checkStoreOptions(opts);
   return opts;
 }

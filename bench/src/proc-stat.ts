@@ -22,16 +22,6 @@ export function processCpuSeconds(pid: number): number | null {
   }
 }
 
-/** Resident set size of a process in bytes, from /proc; null off Linux. */
-export function processRssBytes(pid: number): number | null {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * CPU seconds the machine's tasks have used so far (user, nice and system time of all cores),
  * from the first line of /proc/stat; null off Linux. Interrupt and softirq time is left out: the

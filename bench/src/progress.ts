@@ -3,9 +3,11 @@ import { LiveLine } from './live-line.js';
 export type Phase =
   | 'waiting for a quiet machine'
   | 'starting server'
+  | 'idle server'
   | 'connecting bots'
   | 'warming up'
   | 'measuring'
+  | 'bots left'
   | 'stopping';
 
 export interface ProgressState {
@@ -68,7 +70,9 @@ function describe(s: ProgressState): string {
   const parts = [`bench [${s.run}/${s.runs}] ${s.bots} bots`, `${s.phase} ${time}`];
   if (s.phase === 'waiting for a quiet machine') {
     if (s.othersBusyPercent !== null) parts.push(`others use ${s.othersBusyPercent.toFixed(0)} % of a core`);
-  } else if (s.phase !== 'starting server') {
+  } else if (s.phase === 'bots left') {
+    parts.push('all bots disconnected; the server memory is read when the countdown ends');
+  } else if (s.phase !== 'starting server' && s.phase !== 'idle server') {
     parts.push(`connected ${s.joined}/${s.bots}`);
   }
   if (s.reconnecting > 0) parts.push(`reconnecting ${s.reconnecting}`);

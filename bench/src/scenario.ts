@@ -1,11 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FleetWindowStats } from './fleet/messages.js';
 import { FleetProcess } from './fleet-process.js';
+import { PerihelionServer } from './perihelion-server.js';
 import type { Phase, Progress } from './progress.js';
+import { scrape } from './prometheus.js';
 import { waitForQuietMachine } from './quiet-machine.js';
 import { describeTally } from './server-log.js';
-import { ServerProcess } from './server-process.js';
 import { type ServerWindowStats, sampleServer, serverWindow } from './server-window.js';
+import type { StoreOptions } from './store-options.js';
+import { IDLE_SETTLE_MS } from './targets/memory-request.js';
+import { type ServerMemory, START_TIMEOUT_MS } from './targets/target.js';
 
 export interface ScenarioOptions {
   bots: number;
@@ -17,12 +21,28 @@ export interface ScenarioOptions {
   eldResolutionMs: number;
   profileDir: string | null;
   quietSeconds: number;
+  store: StoreOptions;
+  /** The server's SNAPSHOT_RATE. */
+  snapshotRate: number;
+  /** How long after the bots left the server's memory is read again (0: not at all). */
+  afterLeaveSeconds: number;
+}
+
+/** The server's memory (RSS and V8 heap used, each right after a full GC) at three moments. */
+export interface CrowdMemory {
+  /** The fresh server, settled, before any bot. */
+  idle: ServerMemory;
+  /** At the end of the measurement window, every bot still in. */
+  loaded: ServerMemory;
+  /** `afterLeaveSeconds` after every bot disconnected; null with `--after-leave 0`. */
+  afterLeave: ServerMemory | null;
 }
 
 export interface ScenarioResult {
   bots: number;
   server: ServerWindowStats;
   fleet: FleetWindowStats;
+  memory: CrowdMemory;
   /** Anything that makes the numbers less than clean (bots that never joined, drops…). */
   notes: string[];
 }
@@ -38,9 +58,11 @@ const JOIN_TIMEOUT_MS = 60_000;
 const MIN_JOINED_FRACTION = 0.95;
 
 /**
- * One bot count against one fresh server: start the server, connect the fleet, let it settle,
- * measure a window (server metrics and /proc at both ends, the fleet's own view in between),
- * then stop both. Children are stopped however this ends (success, failure, Ctrl-C).
+ * One bot count against one fresh server: start the server and read its idle memory, connect the
+ * fleet, let it settle, measure a window (server metrics and /proc at both ends, the fleet's own
+ * view in between, the server's memory at its end), then stop the fleet and, after a wait, read
+ * the server's memory once more; then stop the server (and drop its scratch database). Children
+ * are stopped however this ends (success, failure, Ctrl-C).
  */
 export async function runScenario(
   opts: ScenarioOptions,
@@ -57,7 +79,7 @@ export async function runScenario(
       reconnecting: fleet?.status.reconnecting ?? 0,
     });
   let fleet: FleetProcess | null = null;
-  let server: ServerProcess | null = null;
+  let perihelion: PerihelionServer | null = null;
   const ticker = setInterval(() => show(undefined), 250);
   try {
     if (opts.quietSeconds > 0) {
@@ -67,10 +89,20 @@ export async function runScenario(
       );
     }
     show('starting server');
-    server = await ServerProcess.start({ capacity: Math.max(1000, opts.bots), profileDir: opts.profileDir });
+    perihelion = await PerihelionServer.start(opts.store, {
+      capacity: Math.max(1000, opts.bots),
+      profileDir: opts.profileDir,
+      startTimeoutMs: START_TIMEOUT_MS,
+      env: { SNAPSHOT_RATE: String(opts.snapshotRate) },
+    });
+    const server = perihelion.process;
     signal.throwIfAborted();
     // Start-up warnings (e.g. "web client not built") are expected; count from here.
     const startMark = server.log.mark();
+
+    show('idle server', IDLE_SETTLE_MS / 1000);
+    await sleep(IDLE_SETTLE_MS, undefined, { signal });
+    const idleMemory = await perihelion.memory();
 
     show('connecting bots');
     fleet = FleetProcess.start({
@@ -106,7 +138,9 @@ export async function runScenario(
     const fleetResult = fleet.endMeasure(signal);
     const end = await sampleServer(server.url, server.pid);
     const fleetStats = await fleetResult;
-    const serverStats = serverWindow(begin, end, server.pid, opts.eldResolutionMs);
+    const serverStats = serverWindow(begin, end, opts.eldResolutionMs);
+    // After the fleet's report: the full GC stalls the server, which must not delay late acks.
+    const loadedMemory = await perihelion.memory();
 
     const inWindow = describeTally(server.log.since(logMark));
     if (inWindow) notes.push(`server warnings during the window: ${inWindow}`);
@@ -122,13 +156,49 @@ export async function runScenario(
       );
     }
     if (serverStats.keyframes > 0) notes.push(`${serverStats.keyframes} keyframes sent during the window`);
-    return { bots: opts.bots, server: serverStats, fleet: fleetStats, notes };
+
+    let afterLeave: ServerMemory | null = null;
+    if (opts.afterLeaveSeconds > 0) {
+      // Every bot closes its client (a clean `leave`); the fleet process exits, closing any socket left.
+      await fleet.stop();
+      fleet = null;
+      const leftMark = server.log.mark();
+      show('bots left', opts.afterLeaveSeconds);
+      await sleep(opts.afterLeaveSeconds * 1000, undefined, { signal });
+      if (server.exited) throw new Error(`the server exited after the bots left:\n${server.recentOutput()}`);
+      const metrics = await scrape(server.url);
+      const connections = metrics.value('perihelion_connections');
+      const players = metrics.value('perihelion_players');
+      if (connections > 0 || players > 0) {
+        notes.push(
+          `${opts.afterLeaveSeconds} s after the bots left, the server still had ${connections} game ` +
+            `connections and ${players} players in sectors`,
+        );
+      }
+      afterLeave = await perihelion.memory();
+      const leftWarnings = describeTally(server.log.since(leftMark));
+      if (leftWarnings) notes.push(`server warnings after the bots left: ${leftWarnings}`);
+    }
+    return {
+      bots: opts.bots,
+      server: serverStats,
+      fleet: fleetStats,
+      memory: { idle: idleMemory, loaded: loadedMemory, afterLeave },
+      notes,
+    };
   } finally {
     clearInterval(ticker);
     show('stopping');
     await fleet?.stop();
-    await server?.stop();
+    await perihelion?.stop();
   }
+}
+
+/** (after leave − idle) / idle of the server's V8 heap, in %; NaN when either is missing. */
+export function heapAfterLeavePercent(memory: CrowdMemory): number {
+  const idle = memory.idle.heapUsedBytes;
+  const after = memory.afterLeave?.heapUsedBytes ?? null;
+  return idle !== null && after !== null && idle > 0 ? ((after - idle) / idle) * 100 : Number.NaN;
 }
 
 /** Task CPU used by anything but the server, the bots and the bench itself (100 % = one core). */

@@ -1,4 +1,4 @@
-import { machineTaskCpuSeconds, processCpuSeconds, processRssBytes } from './proc-stat.js';
+import { machineTaskCpuSeconds, processCpuSeconds } from './proc-stat.js';
 import { histogramQuantile, type MetricSet, scrape } from './prometheus.js';
 
 const TICK = 'perihelion_tick_duration_seconds';
@@ -57,7 +57,6 @@ export interface ServerWindowStats {
   machineCpuPercent: number;
   /** CPU of the bench's own (parent) process during the window. */
   benchCpuPercent: number;
-  rssBytes: number | null;
 }
 
 /**
@@ -69,7 +68,6 @@ export interface ServerWindowStats {
 export function serverWindow(
   begin: ServerSample,
   end: ServerSample,
-  pid: number,
   eldResolutionMs: number,
 ): ServerWindowStats {
   const a = begin.metrics;
@@ -127,6 +125,5 @@ export function serverWindow(
     cpuPercent: percentOf(begin.cpuSeconds, end.cpuSeconds),
     machineCpuPercent: percentOf(begin.machineCpuSeconds, end.machineCpuSeconds),
     benchCpuPercent: percentOf(begin.benchCpuSeconds, end.benchCpuSeconds),
-    rssBytes: processRssBytes(pid),
   };
 }

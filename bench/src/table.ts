@@ -8,6 +8,11 @@ export function num(value: number, digits = 1): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '–';
 }
 
+/** Bytes as MiB ("MB" in the tables); "–" when unknown. */
+export function mb(bytes: number | null, digits = 0): string {
+  return bytes === null ? '–' : num(bytes / 2 ** 20, digits);
+}
+
 export function int(value: number): string {
   return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–';
 }

@@ -1,10 +1,11 @@
 /**
- * Preloaded by the bench (`node --expose-gc --import …/memory-probe.mjs`) into the servers of the
- * idle and fan-out scenarios, Perihelion and the baseline alike. When the bench asks over the IPC
- * channel it already holds to the child (`{type: 'bench:memory', id}`), it runs two full garbage
- * collections and answers with `process.memoryUsage()`, so memory before and after the connections
- * is compared without start-up garbage in either. Nothing else changes in the server: without a
- * request it does nothing, and the channel stays unref'd (it never keeps the server alive).
+ * Preloaded by the bench (`node --expose-gc --import …/memory-probe.mjs`) into every server it
+ * starts: the crowd scenario's, and Perihelion and the baseline in the idle and fan-out scenarios.
+ * When the bench asks over the IPC channel it already holds to the child (`{type: 'bench:memory',
+ * id}`), it runs two full garbage collections and answers with `process.memoryUsage()`, so memory
+ * at different moments is compared without garbage in any of them. Nothing else changes in the
+ * server: without a request it does nothing, and the channel stays unref'd (it never keeps the
+ * server alive).
  */
 const gc = globalThis.gc;
 if (process.channel && typeof gc === 'function') {

@@ -9,6 +9,9 @@ export const MEMORY_PROBE_ARGS: readonly string[] = [
   fileURLToPath(new URL('./memory-probe.mjs', import.meta.url)),
 ];
 
+/** A fresh server settles this long before its idle memory (before any connection) is read. */
+export const IDLE_SETTLE_MS = 5000;
+
 let nextId = 1;
 
 /** Asks a server started with MEMORY_PROBE_ARGS for its memory after a full GC. */

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import { requestJson } from '../http-json.js';
-import { ScratchDatabase } from '../scratch-db.js';
+import { PerihelionServer } from '../perihelion-server.js';
 import { describeTally } from '../server-log.js';
-import { ServerProcess } from '../server-process.js';
-import { MEMORY_PROBE_ARGS, requestMemory } from './memory-request.js';
 import {
   CHANNEL,
   HEARTBEAT,
@@ -26,52 +24,45 @@ export class PerihelionTarget implements Target {
   readonly kind = 'perihelion' as const;
 
   private constructor(
-    private readonly server: ServerProcess,
+    private readonly server: PerihelionServer,
     private readonly apiKey: string,
-    private readonly scratch: ScratchDatabase | null,
-    readonly storeLabel: string,
   ) {}
 
   static async start(opts: TargetStartOptions): Promise<PerihelionTarget> {
-    const scratch = opts.store === 'postgres' ? await ScratchDatabase.create(opts.databaseUrl!) : null;
     const apiKey = randomBytes(24).toString('hex');
-    try {
-      const server = await ServerProcess.start({
-        capacity: 1000,
-        profileDir: opts.profileDir,
-        startTimeoutMs: START_TIMEOUT_MS,
-        nodeArgs: MEMORY_PROBE_ARGS,
-        fileLimit: opts.fileLimit,
-        env: {
-          API_KEY: apiKey,
-          SESSION_TTL_S: String(SESSION_TTL_S),
-          PING_INTERVAL_MS: String(HEARTBEAT.pingIntervalMs),
-          PING_TIMEOUT_MS: String(HEARTBEAT.pingTimeoutMs),
-          ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-        },
-      });
-      const label = scratch ? `PostgreSQL (scratch database ${scratch.name})` : 'PGlite in memory';
-      return new PerihelionTarget(server, apiKey, scratch, label);
-    } catch (err) {
-      await scratch?.drop();
-      throw err;
-    }
+    const server = await PerihelionServer.start(opts, {
+      capacity: 1000,
+      profileDir: opts.profileDir,
+      startTimeoutMs: START_TIMEOUT_MS,
+      fileLimit: opts.fileLimit,
+      env: {
+        API_KEY: apiKey,
+        SESSION_TTL_S: String(SESSION_TTL_S),
+        PING_INTERVAL_MS: String(HEARTBEAT.pingIntervalMs),
+        PING_TIMEOUT_MS: String(HEARTBEAT.pingTimeoutMs),
+      },
+    });
+    return new PerihelionTarget(server, apiKey);
+  }
+
+  get storeLabel(): string {
+    return this.server.storeLabel;
   }
 
   get url(): string {
-    return this.server.url;
+    return this.server.process.url;
   }
 
   get pid(): number {
-    return this.server.pid;
+    return this.server.process.pid;
   }
 
   get exited(): boolean {
-    return this.server.exited;
+    return this.server.process.exited;
   }
 
   memory(): Promise<ServerMemory> {
-    return requestMemory(this.server.child);
+    return this.server.memory();
   }
 
   async publish(body: PublishBody): Promise<void> {
@@ -89,20 +80,16 @@ export class PerihelionTarget implements Target {
 
   warnings(): string {
     // The start-up warning about the unbuilt web client is expected.
-    const tally = this.server.log.since(new Map());
+    const tally = this.server.process.log.since(new Map());
     for (const msg of tally.keys()) if (msg.startsWith('web client not built')) tally.delete(msg);
     return describeTally(tally);
   }
 
   recentOutput(): string {
-    return this.server.recentOutput();
+    return this.server.process.recentOutput();
   }
 
-  async stop(): Promise<void> {
-    try {
-      await this.server.stop();
-    } finally {
-      await this.scratch?.drop();
-    }
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 }

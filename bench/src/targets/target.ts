@@ -1,4 +1,5 @@
-import type { StoreKind, TargetKind } from '../conn-options.js';
+import type { TargetKind } from '../conn-options.js';
+import type { StoreOptions } from '../store-options.js';
 
 /**
  * Heartbeat of both servers: the Perihelion server's defaults (PING_INTERVAL_MS, PING_TIMEOUT_MS),
@@ -12,10 +13,7 @@ export const START_TIMEOUT_MS = 120_000;
 /** The channel every bot subscribes to and every fan-out message goes to. */
 export const CHANNEL = 'global';
 
-export interface TargetStartOptions {
-  store: StoreKind;
-  /** For the postgres store: the cluster to make a scratch database on. */
-  databaseUrl: string | undefined;
+export interface TargetStartOptions extends StoreOptions {
   /** Open-files limit of the server process. */
   fileLimit: number;
   /** Write a V8 CPU profile of the server here (null: none). */
