@@ -34,7 +34,7 @@ describe('a room’s snapshot rate', () => {
       simulation: new StillWorld(),
     });
     const links = Array.from({ length: 7 }, () => new CountingLink());
-    links.forEach((link, i) => room.join(`p${i}`, `P${i}`, link, null));
+    for (const [i, link] of links.entries()) room.join(`p${i}`, `P${i}`, link, null);
     room.start();
     vi.advanceTimersByTime(10_000);
     room.stop();
@@ -53,7 +53,7 @@ describe('a room’s snapshot rate', () => {
       simulation: new StillWorld(),
     });
     const links = Array.from({ length: 20 }, () => new CountingLink());
-    links.forEach((link, i) => room.join(`p${i}`, `P${i}`, link, null));
+    for (const [i, link] of links.entries()) room.join(`p${i}`, `P${i}`, link, null);
     room.start();
     const perTick: number[] = [];
     for (let t = 1; t <= 30; t++) {
