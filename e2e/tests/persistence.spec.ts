@@ -1,6 +1,8 @@
+import type { Player } from '../fixtures/player.js';
 import { expect, test } from '../fixtures/test.js';
 import type { QaState } from '../support/qa-state.js';
 import { uniqueSector } from '../support/sector-id.js';
+import { DEFAULT_STATE_TIMEOUT_MS } from '../support/wait-for-state.js';
 
 const STATION_CORE = 'station-core';
 /** The e2e content (fixtures/content.e2e.json): a station core costs 15 ore and takes 6 s. */
@@ -8,6 +10,41 @@ const CORE_ORE = 15;
 
 const coreOf = (s: QaState, owner: string) =>
   s.structures.find((st) => st.kind === STATION_CORE && st.owner === owner);
+
+type ConstructionSeen = { e2eCoreUnderConstruction?: boolean };
+
+/**
+ * A core is under construction for a few seconds only, and readings taken by the test can miss
+ * that window on a busy machine. So the page is watched frame by frame, from before the build is
+ * ordered; the function returned waits until one of its frames has shown `owner`'s core under
+ * construction, with progress.
+ */
+async function watchForCoreUnderConstruction(player: Player, owner: string): Promise<() => Promise<void>> {
+  await player.page.evaluate(
+    ({ owner, kind }) => {
+      const flags = window as unknown as ConstructionSeen;
+      flags.e2eCoreUnderConstruction = false;
+      const look = () => {
+        const core = window.__QA__?.state().structures.find((st) => st.kind === kind && st.owner === owner);
+        if (core?.state === 'building' && core.progress > 0 && core.progress < 1) {
+          flags.e2eCoreUnderConstruction = true;
+        } else {
+          requestAnimationFrame(look);
+        }
+      };
+      requestAnimationFrame(look);
+    },
+    { owner, kind: STATION_CORE },
+  );
+  return () =>
+    test.step(`${player.name}: sees the miner's core under construction, with progress`, async () => {
+      await player.page.waitForFunction(
+        () => (window as unknown as ConstructionSeen).e2eCoreUnderConstruction === true,
+        undefined,
+        { timeout: DEFAULT_STATE_TIMEOUT_MS },
+      );
+    });
+}
 
 test('the universe remembers: mine, build and leave; others see it finish; the builder returns to it', async ({
   players,
@@ -24,12 +61,9 @@ test('the universe remembers: mine, build and leave; others see it finish; the b
   });
 
   await test.step('builds a station core with 1; both players see it under construction', async () => {
+    const seenBy = await Promise.all([miner, watcher].map((p) => watchForCoreUnderConstruction(p, miner.id)));
     await miner.page.keyboard.press('1');
-    await miner.waitForState('sees its core being built', (s) => coreOf(s, miner.id)?.state === 'building');
-    await watcher.waitForState("sees the miner's core under construction, with progress", (s) => {
-      const core = coreOf(s, miner.id);
-      return core?.state === 'building' && core.progress > 0 && core.progress < 1;
-    });
+    await Promise.all(seenBy.map((seen) => seen()));
   });
 
   const before = await miner.state();
