@@ -3,8 +3,12 @@ import { shipOf, type TransportName } from '../support/qa-state.js';
 import { expectAllSeeEachOther } from '../support/scenarios.js';
 import { uniqueSector } from '../support/sector-id.js';
 
-/** "Within seconds" is the requirement; this guard leaves ample room above it. */
-const GONE_WITHIN_MS = 10_000;
+/**
+ * A failure guard, not a speed requirement: generous for a busy machine, and still well under the
+ * server's resume grace (RESUME_GRACE_MS, 60 s by default), during which a ship whose connection
+ * merely dropped waits for its player. Only the tab's leave signal can make Dana vanish within it.
+ */
+const GONE_WITHIN_MS = 30_000;
 
 for (const transport of ['websocket', 'polling'] as const satisfies readonly TransportName[]) {
   test(`a player who closes the tab disappears for the others (${transport})`, async ({ players }) => {
