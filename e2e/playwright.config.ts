@@ -20,7 +20,8 @@ export default defineConfig({
   outputDir: './test-results',
   workers: 1,
   fullyParallel: false,
-  retries: process.env.CI ? 1 : 0,
+  // A test that fails now and then is a bug to fix, not one to retry until it passes.
+  retries: 0,
   forbidOnly: !!process.env.CI,
   // Guards, not budgets: on a busy 2-core machine a page draws a few frames a second and a
   // three-player test takes minutes. A guard only has to catch a test that is stuck.
