@@ -86,7 +86,10 @@ export interface QaState {
    * until the server has stored them. Empty before the chat is connected.
    */
   chat: Record<string, QaChatMessage[]>;
-  /** Per subscribed channel: who is online in it now, sorted by name. */
+  /**
+   * Per subscribed channel: who is online in it now, sorted by name; in a channel of more than 50
+   * players, the 50 the server lists (the page shows the count of everyone beside them).
+   */
   presence: Record<string, QaPresenceEntry[]>;
 }
 

@@ -154,7 +154,7 @@ export class ChatPanel {
 
     this.updateTabs(tabs, active);
     if (state.open && state.playersOpen) {
-      this.players.update(sector, here, global, state.client.playerId);
+      this.players.update(sector, here, hereCount, global, state.client.playerId);
     }
     this.messages.update(
       active,

@@ -2,7 +2,8 @@ import type { PresenceEntry } from '@perihelion/protocol';
 import { el, setText } from './dom.js';
 
 /**
- * Who is in the sector now (the sector channel's presence), and how many are online anywhere.
+ * Who is in the sector now (the sector channel's presence: in a crowded sector, the players the
+ * server lists, with the count of everyone), and how many are online anywhere.
  * A click on someone opens a conversation with them.
  */
 export class ChatPlayerList {
@@ -25,10 +26,13 @@ export class ChatPlayerList {
   update(
     sector: string | null,
     players: readonly PresenceEntry[],
+    /** Everyone in the sector, which may be more than the players listed. */
+    hereCount: number,
     globalOnline: number | null,
     self: string | null,
   ): void {
-    setText(this.title, sector ? `${sectorName(sector)} · ${players.length} here` : 'Not in a sector');
+    const count = Math.max(hereCount, players.length);
+    setText(this.title, sector ? `${sectorName(sector)} · ${count} here` : 'Not in a sector');
     setText(this.global, globalOnline === null ? '' : `Global · ${globalOnline} online`);
     const key = `${self}|${players.map((p) => `${p.id}:${p.name}`).join('|')}`;
     if (key === this.key) return;
