@@ -200,7 +200,10 @@ describe('ChatState writing', () => {
     await state.send('global', 'spam');
     const notice = state.notice(performance.now());
     expect(notice?.text).toBe('You cannot write in this channel.');
-    expect(state.notice((notice?.at ?? 0) + 6000)).toBeNull();
+    // Shown for six seconds. (Not at exactly +6000: at + 6000 - at can round to 5999.999….)
+    const at = notice?.at ?? 0;
+    expect(state.notice(at + 5000)).toBe(notice);
+    expect(state.notice(at + 7000)).toBeNull();
   });
 
   it('says "slow down" while rate-limited, keeps the message pending and sends it after the pause', async () => {
