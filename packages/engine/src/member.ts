@@ -32,6 +32,8 @@ export class RoomMember {
   ackedSnapshotId = 0;
   /** The first snapshot after a join is sent reliably so the member starts from a full world. */
   needsKeyframe = true;
+  /** The newest keyframe sent (reliably, so the client holds it): a baseline when acks lag. */
+  lastKeyframeId = 0;
   /**
    * Snapshots owed to this member, in fractions: the room adds snapshotRate / tickRate every tick
    * and sends one whenever it reaches a whole one (its start is set by the room to spread members).

@@ -6,8 +6,10 @@ import { StillWorld } from './still-world.test-support.js';
 /** Counts what a member was sent. */
 class CountingLink implements MemberLink {
   snapshots = 0;
-  sendSnapshot(): void {
+  reliable = 0;
+  sendSnapshot(_frame: Uint8Array, reliable: boolean): void {
     this.snapshots++;
+    if (reliable) this.reliable++;
   }
   sendError(): void {}
 }
@@ -65,5 +67,24 @@ describe('a room’s snapshot rate', () => {
     // 20 members at half the tick rate: 10 per tick, give or take the spread's rounding.
     for (const n of perTick) expect(n).toBeGreaterThanOrEqual(8);
     for (const n of perTick) expect(n).toBeLessThanOrEqual(12);
+  });
+
+  it('a member whose acknowledgements stop gets deltas against its last keyframe, not a keyframe each time', () => {
+    const room = new Room({
+      id: 'r',
+      tickRate: 30,
+      snapshotRate: 20,
+      capacity: 5,
+      simulation: new StillWorld(),
+    });
+    const link = new CountingLink();
+    room.join('p', 'P', link, null);
+    room.start();
+    vi.advanceTimersByTime(3_000);
+    room.stop();
+    // ~60 snapshots, no acknowledgement at all: a keyframe only when the last one left the
+    // 32-snapshot history (the first, then one ~32 later), all of them reliable.
+    expect(link.snapshots).toBeGreaterThanOrEqual(59);
+    expect(link.reliable).toBe(2);
   });
 });

@@ -183,7 +183,12 @@ export class Room {
     const visible = focus
       ? this.grid.query(quantizePosition(focus.x), quantizePosition(focus.y), this.viewRadiusQ, member.handle)
       : [];
-    const baseline = member.needsKeyframe ? null : member.history.get(member.ackedSnapshotId);
+    // Keyframes always go out reliably, so the client is sure to hold the last one: when its
+    // acknowledgements fall behind the history (a stalled client), deltas continue against that
+    // keyframe instead of a keyframe every snapshot, which would only stall it further.
+    const baseline = member.needsKeyframe
+      ? null
+      : (member.history.get(member.ackedSnapshotId) ?? member.history.get(member.lastKeyframeId));
     const id = ++member.lastSnapshotId;
     const encoded = encodeSnapshot(
       this.writer,
@@ -199,7 +204,8 @@ export class Room {
     member.history.remember(id, visible);
     // No copy: the link copies the bytes into its frame before this buffer is reused.
     const bytes = this.writer.written();
-    const reliable = member.needsKeyframe;
+    const reliable = baseline === null;
+    if (reliable) member.lastKeyframeId = id;
     member.needsKeyframe = false;
     const t = this.totals;
     if (baseline) t.deltas++;
