@@ -86,3 +86,43 @@ export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<vo
 export async function stopAllChildren(graceMs = 5000): Promise<void> {
   await Promise.all([...live].map((c) => stopChild(c, graceMs)));
 }
+
+/** What a child process reports to the bench: `fatal` messages end any wait on it. */
+type ChildReport = { type: string; message?: string };
+
+/**
+ * The next message from `child` that `match` accepts, heard through `waiters` (the owner calls
+ * each waiter with every message, and with null when the child exits). Rejects on timeout, abort,
+ * a `fatal` report or the child's exit; `who` names the child and `describe()` adds its state.
+ */
+export function nextChildMessage<M extends ChildReport, T extends M = M>(
+  child: ChildProcess,
+  waiters: Set<(msg: M | null) => void>,
+  match: ((msg: M) => msg is T) | ((msg: M) => boolean),
+  opts: { timeoutMs: number; signal: AbortSignal; what: string; who: string; describe: () => string },
+): Promise<T> {
+  const { timeoutMs, signal, what, who, describe } = opts;
+  return new Promise((resolve, reject) => {
+    const finish = (err: Error | null, msg?: T) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      waiters.delete(waiter);
+      if (err) reject(err);
+      else resolve(msg!);
+    };
+    const waiter = (msg: M | null) => {
+      if (msg === null) finish(new Error(`${who} exited while waiting for ${what}${describe()}`));
+      else if (msg.type === 'fatal') finish(new Error(`${who} failed: ${msg.message}`));
+      else if (match(msg)) finish(null, msg as T);
+    };
+    const onAbort = () => finish(new Error('aborted'));
+    const timer = setTimeout(
+      () => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}${describe()}`)),
+      timeoutMs,
+    );
+    if (signal.aborted) return onAbort();
+    if (hasExited(child)) return waiter(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    waiters.add(waiter);
+  });
+}

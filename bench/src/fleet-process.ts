@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { exited, forkTs, hasExited, stopChild } from './children.js';
+import { exited, forkTs, hasExited, nextChildMessage, stopChild } from './children.js';
 import {
   FLEET_CONFIG_ENV,
   type FleetConfig,
@@ -99,29 +99,12 @@ export class FleetProcess {
     signal: AbortSignal,
     what: string,
   ): Promise<FleetToParent> {
-    return new Promise((resolve, reject) => {
-      const finish = (err: Error | null, msg?: FleetToParent) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        this.waiters.delete(waiter);
-        if (err) reject(err);
-        else resolve(msg!);
-      };
-      const waiter = (msg: FleetToParent | null) => {
-        if (msg === null)
-          finish(new Error(`the bot fleet exited while waiting for ${what}${this.describe()}`));
-        else if (msg.type === 'fatal') finish(new Error(`the bot fleet failed: ${msg.message}`));
-        else if (match(msg)) finish(null, msg);
-      };
-      const onAbort = () => finish(new Error('aborted'));
-      const timer = setTimeout(
-        () => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}${this.describe()}`)),
-        timeoutMs,
-      );
-      if (signal.aborted) return onAbort();
-      if (hasExited(this.child)) return waiter(null);
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.add(waiter);
+    return nextChildMessage(this.child, this.waiters, match, {
+      timeoutMs,
+      signal,
+      what,
+      who: 'the bot fleet',
+      describe: () => this.describe(),
     });
   }
 

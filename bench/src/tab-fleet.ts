@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { exited, hasExited, spawnTs, stopChild } from './children.js';
+import { exited, hasExited, nextChildMessage, spawnTs, stopChild } from './children.js';
 import type { TargetKind } from './conn-options.js';
 import { OutputTail } from './output-tail.js';
 import {
@@ -85,29 +85,12 @@ class TabWorker {
     signal: AbortSignal,
     what: string,
   ): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const finish = (err: Error | null, msg?: T) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        this.waiters.delete(waiter);
-        if (err) reject(err);
-        else resolve(msg!);
-      };
-      const waiter = (msg: TabToParent | null) => {
-        if (msg === null)
-          finish(new Error(`a bot process exited while waiting for ${what}${this.describe()}`));
-        else if (msg.type === 'fatal') finish(new Error(`a bot process failed: ${msg.message}`));
-        else if (match(msg)) finish(null, msg);
-      };
-      const onAbort = () => finish(new Error('aborted'));
-      const timer = setTimeout(
-        () => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}${this.describe()}`)),
-        timeoutMs,
-      );
-      if (signal.aborted) return onAbort();
-      if (hasExited(this.child)) return waiter(null);
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.add(waiter);
+    return nextChildMessage<TabToParent, T>(this.child, this.waiters, match, {
+      timeoutMs,
+      signal,
+      what,
+      who: 'a bot process',
+      describe: () => this.describe(),
     });
   }
 
