@@ -48,9 +48,13 @@ export function spawnTs(
 }
 
 /** Forks a TypeScript entry point that talks to us over IPC. */
-export function forkTs(script: string, env: NodeJS.ProcessEnv): ChildProcess {
+export function forkTs(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  extraNodeArgs: readonly string[] = [],
+): ChildProcess {
   const child = fork(script, [], {
-    execArgv: tsNodeArgs(script).slice(0, -1),
+    execArgv: tsNodeArgs(script, extraNodeArgs).slice(0, -1),
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -1,6 +1,6 @@
 import type { LiveLine } from './live-line.js';
 import { describeMachine } from './machine.js';
-import type { BenchOptions } from './options.js';
+import { type BenchOptions, botProcessesFor } from './options.js';
 import { OUT_DIR, writeOut } from './out-dir.js';
 import { Progress } from './progress.js';
 import { renderMarkdown, renderText, signedPercent } from './report.js';
@@ -36,6 +36,8 @@ export async function runCrowd(opts: BenchOptions, line: LiveLine, signal: Abort
           store: opts,
           snapshotRate: opts.snapshotRate,
           afterLeaveSeconds: opts.afterLeaveSeconds,
+          botKind: opts.botClient,
+          botProcesses: botProcessesFor(opts, bots),
         },
         progress,
         signal,

@@ -1,12 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { exited, forkTs, hasExited, nextChildMessage, stopChild } from './children.js';
+import type { ProcessWindow } from './fleet/merge-windows.js';
 import {
   FLEET_CONFIG_ENV,
   type FleetConfig,
   type FleetStatus,
   type FleetToParent,
-  type FleetWindowStats,
   isFleetToParent,
   type ParentToFleet,
 } from './fleet/messages.js';
@@ -14,7 +14,7 @@ import { OutputTail } from './output-tail.js';
 
 const WORKER = fileURLToPath(new URL('./fleet/worker.ts', import.meta.url));
 
-/** The parent's handle on the bot fleet child process. */
+/** The parent's handle on one bot process of the fleet. */
 export class FleetProcess {
   private latest: FleetStatus = {
     type: 'status',
@@ -42,8 +42,13 @@ export class FleetProcess {
     });
   }
 
-  static start(config: FleetConfig): FleetProcess {
-    const child = forkTs(WORKER, { ...process.env, [FLEET_CONFIG_ENV]: JSON.stringify(config) });
+  /** With `profileDir`, the fleet writes a V8 CPU profile there when it exits. */
+  static start(config: FleetConfig, profileDir: string | null = null): FleetProcess {
+    const child = forkTs(
+      WORKER,
+      { ...process.env, [FLEET_CONFIG_ENV]: JSON.stringify(config) },
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    );
     return new FleetProcess(child);
   }
 
@@ -72,12 +77,12 @@ export class FleetProcess {
     await begun;
   }
 
-  async endMeasure(signal: AbortSignal): Promise<FleetWindowStats> {
+  async endMeasure(signal: AbortSignal): Promise<ProcessWindow> {
     const result = this.next((m) => m.type === 'result', 15_000, signal, 'the fleet to report');
     this.send({ type: 'measure-end' });
     const msg = await result;
     if (msg.type !== 'result') throw new Error('unexpected fleet message');
-    return msg.stats;
+    return { stats: msg.stats, latency: msg.latency };
   }
 
   /** Asks the fleet to close its bots (they leave the sector cleanly), then makes sure it is gone. */

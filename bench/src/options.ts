@@ -1,5 +1,6 @@
 import { sectorIdSchema } from '@perihelion/protocol';
 import { positiveInteger, positiveNumber, UsageError, walkArgs, zeroOrPositive } from './args.js';
+import type { BotKind } from './fleet/fleet-bot.js';
 import {
   checkStoreOptions,
   defaultStoreOptions,
@@ -40,6 +41,21 @@ export interface BenchOptions extends StoreOptions {
    * all). It keeps a dropped player's session for its resume grace (RESUME_GRACE_MS, 60 s).
    */
   afterLeaveSeconds: number;
+  /** `wire` (default): lean bots that read snapshot headers only; `sdk`: full GameClients. */
+  botClient: BotKind;
+  /** Bot processes; null: one per BOTS_PER_PROCESS bots of the kind. */
+  botProcesses: number | null;
+}
+
+/** Bots one process flies without its own event loop becoming the limit (measured; RESULTS.md). */
+export const BOTS_PER_PROCESS: Record<BotKind, number> = { wire: 500, sdk: 200 };
+
+/** The bot processes a run of `bots` uses. */
+export function botProcessesFor(
+  opts: Pick<BenchOptions, 'botClient' | 'botProcesses'>,
+  bots: number,
+): number {
+  return opts.botProcesses ?? Math.max(1, Math.ceil(bots / BOTS_PER_PROCESS[opts.botClient]));
 }
 
 export function defaultOptions(): BenchOptions {
@@ -53,6 +69,8 @@ export function defaultOptions(): BenchOptions {
     quietSeconds: 0,
     snapshotRate: 20,
     afterLeaveSeconds: 70,
+    botClient: 'wire',
+    botProcesses: null,
     ...defaultStoreOptions(),
   };
 }
@@ -68,6 +86,9 @@ export const CROWD_USAGE = `crowd (the default): one crowded sector of game bots
   --snapshot-rate 20    the server's SNAPSHOT_RATE, snapshots/s per client (the server's default: 15)
   --after-leave 70      after the window all bots leave; read the server's memory this many seconds
                         later (it keeps dropped players for its 60 s resume grace; 0: skip)
+  --bot-client wire     wire: lean bots, the same traffic as the SDK's but reading only snapshot
+                        headers; sdk: full GameClients (decode and predict; ~200 per core)
+  --bot-processes N     bot processes (default: one per 500 wire or 200 sdk bots)
   --store, --database-url   see below (with postgres, each bot count gets its own scratch database)`;
 
 /** Parses the crowd scenario's flags; throws UsageError for anything else. */
@@ -108,6 +129,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         break;
       case '--after-leave':
         opts.afterLeaveSeconds = zeroOrPositive(flag, value());
+        break;
+      case '--bot-client': {
+        const kind = value();
+        if (kind !== 'wire' && kind !== 'sdk') throw new UsageError('--bot-client takes wire or sdk');
+        opts.botClient = kind;
+        break;
+      }
+      case '--bot-processes':
+        opts.botProcesses = positiveInteger(flag, value());
         break;
       default:
         if (!parseStoreFlag(opts, flag, value)) {

@@ -43,6 +43,7 @@ const DETAIL_COLUMNS: Column[] = [
     cell: (r) => `${num(r.fleet.inputBacklogMean)} / ${num(r.fleet.inputBacklogMax, 0)}`,
   },
   { header: 'up B/s/client', cell: (r) => int(r.fleet.wireBytesUpPerBotPerSecond) },
+  { header: 'bot processes', cell: (r) => `${r.botProcesses} × ${r.botKind}` },
   { header: 'bots CPU %', cell: (r) => num(r.fleet.cpuPercent, 0) },
   { header: 'bots loop lag p99 ms', cell: (r) => num(r.fleet.loopLagP99Ms) },
   { header: 'other CPU %', cell: (r) => num(otherCpuPercent(r.server, r.fleet), 0) },
@@ -148,7 +149,10 @@ export const LEGEND = `- **ticks/s**: room ticks completed per second (target: t
 - **entities/snapshot**: entity records per snapshot, i.e. how many moving things a client is sent.
 - **snapshots/s/client**: snapshots a bot actually received per second in the window; compare with the
   SNAPSHOT_RATE in the header.
-- **bots CPU % / bots loop lag**: the bot fleet process; if it saturates its core, latencies measure it.
+- **bot processes**: how many processes flew the bots, and which client: \`wire\` bots send what the SDK
+  sends but read only each snapshot's header; \`sdk\` bots are full GameClients (decode, predict).
+- **bots CPU % / bots loop lag**: all bot processes together (100 % = one core) / the worst process's
+  event-loop lag; if the bots saturate the machine, latencies measure them, not the server.
 - **other CPU %**: task CPU (user+system from /proc/stat; interrupt time, where loopback traffic lands, left
   out) used by anything but the server, the bots and the bench itself during the window. Anything well
   above zero means the machine was not quiet and the run should be repeated.

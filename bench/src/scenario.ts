@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BotFleet } from './bot-fleet.js';
+import type { BotKind } from './fleet/fleet-bot.js';
 import type { FleetWindowStats } from './fleet/messages.js';
-import { FleetProcess } from './fleet-process.js';
 import { PerihelionServer } from './perihelion-server.js';
 import type { Phase, Progress } from './progress.js';
 import { scrape } from './prometheus.js';
@@ -26,6 +27,8 @@ export interface ScenarioOptions {
   snapshotRate: number;
   /** How long after the bots left the server's memory is read again (0: not at all). */
   afterLeaveSeconds: number;
+  botKind: BotKind;
+  botProcesses: number;
 }
 
 /** The server's memory (RSS and V8 heap used, each right after a full GC) at three moments. */
@@ -40,6 +43,8 @@ export interface CrowdMemory {
 
 export interface ScenarioResult {
   bots: number;
+  botKind: BotKind;
+  botProcesses: number;
   server: ServerWindowStats;
   fleet: FleetWindowStats;
   memory: CrowdMemory;
@@ -78,7 +83,7 @@ export async function runScenario(
       joined: fleet?.status.joined ?? 0,
       reconnecting: fleet?.status.reconnecting ?? 0,
     });
-  let fleet: FleetProcess | null = null;
+  let fleet: BotFleet | null = null;
   let perihelion: PerihelionServer | null = null;
   const ticker = setInterval(() => show(undefined), 250);
   try {
@@ -105,15 +110,18 @@ export async function runScenario(
     const idleMemory = await perihelion.memory();
 
     show('connecting bots');
-    fleet = FleetProcess.start({
+    fleet = BotFleet.start({
       url: server.url,
       sector: opts.sector,
+      kind: opts.botKind,
       bots: opts.bots,
+      processes: opts.botProcesses,
       connectPerSecond: CONNECT_PER_SECOND,
+      profileDir: opts.profileDir ? `${opts.profileDir}/bots` : null,
     });
     const notes: string[] = [];
     try {
-      await fleet.waitForJoined(opts.bots, JOIN_TIMEOUT_MS, signal);
+      await fleet.waitForJoined(JOIN_TIMEOUT_MS, signal);
     } catch (err) {
       signal.throwIfAborted();
       const joined = fleet.status.joined;
@@ -181,6 +189,8 @@ export async function runScenario(
     }
     return {
       bots: opts.bots,
+      botKind: opts.botKind,
+      botProcesses: opts.botProcesses,
       server: serverStats,
       fleet: fleetStats,
       memory: { idle: idleMemory, loaded: loadedMemory, afterLeave },

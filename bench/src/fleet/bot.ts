@@ -1,41 +1,30 @@
 import { GameClient } from '@perihelion/client';
-import { Button, defaultContent, shipFromArray, shipToArray, stepShip } from '@perihelion/game';
+import { defaultContent, shipFromArray, shipToArray, stepShip } from '@perihelion/game';
+import { AckClock } from './ack-clock.js';
+import type { BotStatus, FleetBot } from './fleet-bot.js';
 import type { FleetMeter } from './meter.js';
-
-/** Held buttons last this long before the bot picks new ones. */
-const MIN_HOLD_MS = 500;
-const MAX_HOLD_MS = 2000;
-
-function randomButtons(): number {
-  let b = 0;
-  if (Math.random() < 0.7) b |= Button.Thrust;
-  const turn = Math.random();
-  if (turn < 0.3) b |= Button.Left;
-  else if (turn < 0.6) b |= Button.Right;
-  if (Math.random() < 0.1) b |= Button.Brake;
-  return b;
-}
+import { nextButtonChange, randomButtons } from './random-buttons.js';
 
 /**
- * One headless player: a real SDK GameClient over WebSocket, holding random buttons for 0.5–2 s
- * at a time, predicting its own ship like the web client does, and timing every input from the
- * moment the SDK sent it to the first snapshot whose ackSeq covers it.
+ * One headless player on the full SDK: a real GameClient over WebSocket, holding random buttons
+ * for 0.5–2 s at a time, decoding every snapshot and predicting its own ship like the web client
+ * does, reconnecting as the SDK does, and timing every input from the moment the SDK sent it to
+ * the first snapshot whose ackSeq covers it.
  */
-export class Bot {
+export class SdkBot implements FleetBot {
   readonly client: GameClient;
   private buttons = 0;
   private nextChangeAt = 0;
-  /** Sent, not yet acknowledged inputs in send order: parallel arrays with a moving head. */
-  private pendingSeq: number[] = [];
-  private pendingAt: number[] = [];
-  private head = 0;
+  private readonly acks: AckClock;
 
   constructor(
     url: string,
     sector: string,
     name: string,
-    private readonly meter: FleetMeter,
+    meter: FleetMeter,
+    onError: (message: string) => void,
   ) {
+    this.acks = new AckClock(meter);
     const client: GameClient = new GameClient({
       url,
       sector,
@@ -47,62 +36,37 @@ export class Bot {
       },
     });
     this.client = client;
-    client.on('input', ({ seq }) => {
-      const now = performance.now();
-      this.pendingSeq.push(seq);
-      this.pendingAt.push(now);
-      meter.inputSent(now);
-    });
-    client.on('snapshot', ({ ackSeq, bytes }) => this.onSnapshot(ackSeq, bytes));
+    client.on('input', ({ seq }) => this.acks.sent(seq, performance.now()));
+    client.on('snapshot', ({ ackSeq, bytes }) => this.acks.snapshot(ackSeq, bytes, performance.now()));
     client.on('status', (status) => {
       if (status === 'reconnecting') meter.disconnected();
     });
     // Inputs sent before a rejoin are never acknowledged on the new connection.
-    client.on('joined', () => this.dropPending());
-    client.on('error', () => meter.serverError());
+    client.on('joined', () => this.acks.dropPending());
+    client.on('error', (err) => {
+      meter.serverError();
+      onError(`${err.code}: ${err.message}`);
+    });
   }
 
-  get status(): GameClient['status'] {
-    return this.client.status;
+  get status(): BotStatus {
+    // Standby (another connection flies this player) is not in the sector: count it with the drops.
+    return this.client.status === 'standby' ? 'reconnecting' : this.client.status;
   }
 
   connect(): void {
     this.client.connect();
   }
 
-  /** Called from the fleet's frame timer (about 60 Hz); the SDK sends inputs at the tick rate. */
   frame(now: number): void {
     if (now >= this.nextChangeAt) {
       this.buttons = randomButtons();
-      this.nextChangeAt = now + MIN_HOLD_MS + Math.random() * (MAX_HOLD_MS - MIN_HOLD_MS);
+      this.nextChangeAt = nextButtonChange(now);
     }
     this.client.update(now, this.buttons);
   }
 
   close(): void {
     this.client.close();
-  }
-
-  private onSnapshot(ackSeq: number, bytes: number): void {
-    const now = performance.now();
-    while (this.head < this.pendingSeq.length && this.pendingSeq[this.head]! <= ackSeq) {
-      this.meter.acknowledged(this.pendingAt[this.head]!, now);
-      this.head++;
-    }
-    this.meter.snapshot(bytes, this.pendingSeq.length - this.head);
-    if (this.head > 256 && this.head * 2 > this.pendingSeq.length) this.compact();
-  }
-
-  private dropPending(): void {
-    for (let i = this.head; i < this.pendingAt.length; i++) this.meter.lost(this.pendingAt[i]!);
-    this.pendingSeq = [];
-    this.pendingAt = [];
-    this.head = 0;
-  }
-
-  private compact(): void {
-    this.pendingSeq = this.pendingSeq.slice(this.head);
-    this.pendingAt = this.pendingAt.slice(this.head);
-    this.head = 0;
   }
 }

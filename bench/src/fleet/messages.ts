@@ -1,8 +1,14 @@
-/** The bot fleet's configuration, passed to the worker in BENCH_FLEET_CONFIG (JSON). */
+import type { BotKind } from './fleet-bot.js';
+
+/** One bot process's configuration, passed to the worker in BENCH_FLEET_CONFIG (JSON). */
 export interface FleetConfig {
   url: string;
   sector: string;
+  kind: BotKind;
+  /** Bots of this process. */
   bots: number;
+  /** The first bot's number (names are `bot-<n>`, unique across the fleet's processes). */
+  firstIndex: number;
   /** New connections per second while ramping up, so joins do not arrive as one burst. */
   connectPerSecond: number;
 }
@@ -64,7 +70,8 @@ export interface FleetStatus {
 export type FleetToParent =
   | FleetStatus
   | { type: 'measure-begun' }
-  | { type: 'result'; stats: FleetWindowStats }
+  /** `latency`: the window's input → ack histogram (HdrHistogram, compressed base64), for merging. */
+  | { type: 'result'; stats: FleetWindowStats; latency: string }
   | { type: 'fatal'; message: string };
 
 export function isParentToFleet(msg: unknown): msg is ParentToFleet {

@@ -1,10 +1,10 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { build, type Histogram } from 'hdr-histogram-js';
+import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import type { FleetWindowStats, Percentiles } from './messages.js';
 import type { WireBytes } from './wire-bytes.js';
 
 /** Input → acknowledgement latencies are recorded in microseconds (HdrHistogram wants integers). */
-const US_PER_MS = 1000;
+export const US_PER_MS = 1000;
 /** The worker's own event-loop monitor interval; subtracted, as Node reports whole intervals. */
 const LOOP_RESOLUTION_MS = 1;
 
@@ -159,16 +159,25 @@ export class FleetMeter {
     };
   }
 
-  private percentiles(): Percentiles {
-    const h = this.latency;
-    const ms = (us: number) => us / US_PER_MS;
-    return {
-      count: h.totalCount,
-      p50: ms(h.getValueAtPercentile(50)),
-      p90: ms(h.getValueAtPercentile(90)),
-      p99: ms(h.getValueAtPercentile(99)),
-      max: ms(h.maxValue),
-      mean: ms(h.mean),
-    };
+  /** The window's latency histogram, for a parent merging several processes' windows. */
+  encodedLatency(): string {
+    return encodeIntoCompressedBase64(this.latency);
   }
+
+  private percentiles(): Percentiles {
+    return latencyPercentiles(this.latency);
+  }
+}
+
+/** Percentiles in milliseconds of a histogram recorded in microseconds. */
+export function latencyPercentiles(h: Histogram): Percentiles {
+  const ms = (us: number) => us / US_PER_MS;
+  return {
+    count: h.totalCount,
+    p50: ms(h.getValueAtPercentile(50)),
+    p90: ms(h.getValueAtPercentile(90)),
+    p99: ms(h.getValueAtPercentile(99)),
+    max: ms(h.maxValue),
+    mean: ms(h.mean),
+  };
 }

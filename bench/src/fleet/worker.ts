@@ -3,7 +3,9 @@
  * timers) never shares an event loop with the server under test. It connects the bots, flies
  * them, reports its status, and measures a window when the parent asks (see messages.ts).
  */
-import { Bot } from './bot.js';
+import { Agent } from 'node:http';
+import { SdkBot } from './bot.js';
+import type { FleetBot } from './fleet-bot.js';
 import {
   FLEET_CONFIG_ENV,
   type FleetConfig,
@@ -12,6 +14,7 @@ import {
   isParentToFleet,
 } from './messages.js';
 import { FleetMeter } from './meter.js';
+import { WireBot } from './wire-bot.js';
 import { WireBytes } from './wire-bytes.js';
 
 const FRAME_MS = 1000 / 60;
@@ -34,8 +37,20 @@ const config = readConfig();
 const wire = new WireBytes();
 wire.start();
 const meter = new FleetMeter(wire);
-const bots: Bot[] = [];
+const bots: FleetBot[] = [];
 let lastError: string | null = null;
+const onError = (message: string): void => {
+  lastError = message;
+};
+// Session requests of the wire bots share a few keep-alive connections, as a browser's would.
+const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+
+function createBot(n: number): FleetBot {
+  const name = `bot-${n}`;
+  return config.kind === 'wire'
+    ? new WireBot(config.url, config.sector, name, agent, meter, onError)
+    : new SdkBot(config.url, config.sector, name, meter, onError);
+}
 
 function status(): FleetStatus {
   const s: FleetStatus = { type: 'status', connecting: 0, joined: 0, reconnecting: 0, failed: 0, lastError };
@@ -64,10 +79,7 @@ function status(): FleetStatus {
 const perRampTick = Math.max(1, Math.round((config.connectPerSecond * RAMP_TICK_MS) / 1000));
 const ramp = setInterval(() => {
   for (let i = 0; i < perRampTick && bots.length < config.bots; i++) {
-    const bot = new Bot(config.url, config.sector, `bot-${bots.length + 1}`, meter);
-    bot.client.on('error', (err) => {
-      lastError = `${err.code}: ${err.message}`;
-    });
+    const bot = createBot(config.firstIndex + bots.length);
     bots.push(bot);
     bot.connect();
   }
@@ -91,7 +103,7 @@ async function finishWindow(): Promise<void> {
   while (meter.inFlight > 0 && performance.now() < deadline) {
     await new Promise((r) => setTimeout(r, 20));
   }
-  send({ type: 'result', stats: meter.result() });
+  send({ type: 'result', stats: meter.result(), latency: meter.encodedLatency() });
 }
 
 let stopping = false;
@@ -102,6 +114,7 @@ function stop(): void {
   clearInterval(frames);
   clearInterval(reports);
   for (const bot of bots) bot.close();
+  agent.destroy();
   wire.stop();
   // Let the leave messages and close frames go out before exiting.
   setTimeout(() => process.exit(0), 200).unref();

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from './bytes.js';
-import { decodeSnapshot, encodeSnapshot, MissingBaselineError, type WireEntity } from './snapshot.js';
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  MissingBaselineError,
+  readSnapshotHeader,
+  type WireEntity,
+} from './snapshot.js';
 
 const entity = (handle: number, qx: number, qy: number, qa = 0, kind = 1, variant = 0): WireEntity => ({
   handle,
@@ -92,5 +98,22 @@ describe('snapshot codec', () => {
     const bytes = w.toBytes();
     expect(() => decodeSnapshot(bytes.subarray(0, bytes.length - 2), () => undefined)).toThrow(RangeError);
     expect(() => decodeSnapshot(new Uint8Array([99, 1, 2]), () => undefined)).toThrow(RangeError);
+  });
+
+  it('reads the header alone, for keyframes and deltas, as the full decode does', () => {
+    const base = { id: 4, entities: [entity(1, 10, 10), entity(2, 20, 20)] };
+    const frame = { id: 9, tick: 300, ackSeq: 77, own: [1, 2, 3], entities: [entity(2, 21, 20)] };
+    for (const baseline of [null, base]) {
+      const { decoded, bytes } = roundTrip(frame, baseline);
+      expect(readSnapshotHeader(bytes)).toEqual({
+        id: decoded.id,
+        baselineId: decoded.baselineId,
+        tick: decoded.tick,
+        ackSeq: decoded.ackSeq,
+      });
+    }
+    expect(readSnapshotHeader(roundTrip(frame, base).bytes).baselineId).toBe(4);
+    expect(() => readSnapshotHeader(new Uint8Array([99, 1, 2]))).toThrow(RangeError);
+    expect(() => readSnapshotHeader(new Uint8Array([1, 0x80]))).toThrow(RangeError);
   });
 });

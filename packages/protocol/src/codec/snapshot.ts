@@ -160,6 +160,35 @@ export interface DecodedSnapshot extends SnapshotFrame {
   baselineId: number;
 }
 
+/** The fixed part of an encoded snapshot: what a client acknowledges and times, without the world. */
+export interface SnapshotHeader {
+  id: number;
+  /** 0 for a keyframe. */
+  baselineId: number;
+  tick: number;
+  ackSeq: number;
+}
+
+/**
+ * Reads only the header of an encoded snapshot (a few bytes), for tools that must acknowledge and
+ * time snapshots but never draw them, such as load generators. Throws RangeError on a bad format.
+ */
+export function readSnapshotHeader(bytes: Uint8Array): SnapshotHeader {
+  return readHeader(new ByteReader(bytes));
+}
+
+function readHeader(r: ByteReader): SnapshotHeader {
+  const format = r.u8();
+  if (format !== FORMAT_KEYFRAME && format !== FORMAT_DELTA) {
+    throw new RangeError(`unknown snapshot format ${format}`);
+  }
+  const id = r.varuint();
+  const baselineId = format === FORMAT_DELTA ? r.varuint() : 0;
+  const tick = r.varuint();
+  const ackSeq = r.varuint();
+  return { id, baselineId, tick, ackSeq };
+}
+
 export class MissingBaselineError extends Error {
   constructor(readonly baselineId: number) {
     super(`snapshot delta refers to unknown baseline ${baselineId}`);
@@ -176,14 +205,7 @@ export function decodeSnapshot(
   baselines: (id: number) => readonly WireEntity[] | undefined,
 ): DecodedSnapshot {
   const r = new ByteReader(bytes);
-  const format = r.u8();
-  if (format !== FORMAT_KEYFRAME && format !== FORMAT_DELTA) {
-    throw new RangeError(`unknown snapshot format ${format}`);
-  }
-  const id = r.varuint();
-  const baselineId = format === FORMAT_DELTA ? r.varuint() : 0;
-  const tick = r.varuint();
-  const ackSeq = r.varuint();
+  const { id, baselineId, tick, ackSeq } = readHeader(r);
   const ownLength = r.u8();
   let own: number[] | null = null;
   if (ownLength > 0) {
@@ -191,7 +213,7 @@ export function decodeSnapshot(
     for (let i = 0; i < ownLength; i++) own[i] = r.f32();
   }
   let base: readonly WireEntity[] = EMPTY;
-  if (format === FORMAT_DELTA) {
+  if (baselineId !== 0) {
     const found = baselines(baselineId);
     if (!found) throw new MissingBaselineError(baselineId);
     base = found;
