@@ -1,6 +1,7 @@
 import {
   type ClientToServerEvents,
   clientEventSchemas,
+  clientEventShortcuts,
   protocolError,
   type ServerToClientEvents,
 } from '@perihelion/protocol';
@@ -142,7 +143,11 @@ export class GameGateway {
     this.byLeaveToken.set(ctx.leaveToken, ctx);
     // First thing the client hears: who its session says it is (before any join).
     socket.emit('identity', { playerId: principal.playerId, name: principal.name, role: principal.role });
-    const guard = new InboundGuard(this.schemas, this.opts.guardLimits ?? DEFAULT_GUARD_LIMITS);
+    const guard = new InboundGuard(
+      this.schemas,
+      this.opts.guardLimits ?? DEFAULT_GUARD_LIMITS,
+      clientEventShortcuts,
+    );
     log.debug({ transport: socket.conn.transport.name }, 'connected');
 
     socket.use((packet, _next) => {

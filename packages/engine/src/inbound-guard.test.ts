@@ -1,4 +1,9 @@
-import { clientEventSchemas, encodeInput, MAX_MESSAGE_BYTES } from '@perihelion/protocol';
+import {
+  clientEventSchemas,
+  clientEventShortcuts,
+  encodeInput,
+  MAX_MESSAGE_BYTES,
+} from '@perihelion/protocol';
 import { describe, expect, it } from 'vitest';
 import { InboundGuard } from './inbound-guard.js';
 
@@ -27,6 +32,20 @@ describe('InboundGuard', () => {
       expect(v.error.code).toBe(code);
       expect(v.error.message.length).toBeGreaterThan(0);
     }
+  });
+
+  it("takes the shortcut for a well-formed input, and words the schema's error for anything else", () => {
+    const guard = new InboundGuard(clientEventSchemas, limits, clientEventShortcuts);
+    expect(guard.check(['i', encodeInput([7, 3, 2])])).toEqual({ ok: true, data: [7, 3, 2], ack: null });
+    const malformed = guard.check(['i', new Uint8Array([1])]);
+    expect(malformed.ok).toBe(false);
+    if (!malformed.ok) expect(malformed.error.message).toContain('malformed input step');
+    const wrongType = guard.check(['i', [7, 3, 2]]);
+    expect(wrongType.ok).toBe(false);
+    if (!wrongType.ok) expect(wrongType.error.code).toBe('BAD_MESSAGE');
+    const extra = guard.check(['i', encodeInput([8, 3, 2]), 'more']);
+    expect(extra.ok).toBe(false);
+    if (!extra.ok) expect(extra.error.message).toContain('at most one argument');
   });
 
   it('rate-limits a flood, reports it once, then marks the sender abusive', () => {

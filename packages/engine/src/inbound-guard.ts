@@ -44,17 +44,26 @@ export class InboundGuard {
   private readonly violations: TokenBucket;
   private lastReported = new Map<string, number>();
 
+  /**
+   * `shortcuts`: per event, a cheap check returning the validated value (or undefined: the schema
+   * then decides and words the error), e.g. the protocol's clientEventShortcuts.
+   */
   constructor(
     private readonly schemas: Readonly<Record<string, z.ZodType>>,
     limits: GuardLimits = DEFAULT_GUARD_LIMITS,
+    private readonly shortcuts: Readonly<Record<string, (value: unknown) => unknown>> = {},
   ) {
     this.rate = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
     this.violations = new TokenBucket(limits.violationBurst, limits.violationsPerSecond);
   }
 
   check(packet: readonly unknown[]): Verdict {
-    const [event, ...rest] = packet;
-    const ack = typeof rest.at(-1) === 'function' ? (rest.pop() as (...args: unknown[]) => void) : null;
+    const event = packet[0];
+    // Arguments are packet[1 .. argsEnd); a trailing function is the acknowledgement callback.
+    let argsEnd = packet.length;
+    const last = packet[argsEnd - 1];
+    const ack = argsEnd > 1 && typeof last === 'function' ? (last as (...args: unknown[]) => void) : null;
+    if (ack) argsEnd--;
     const name = typeof event === 'string' ? event : String(event);
 
     if (!this.rate.take()) {
@@ -65,7 +74,7 @@ export class InboundGuard {
     if (!schema) {
       return this.reject('UNKNOWN_EVENT', `unknown event "${name.slice(0, 40)}"`, name.slice(0, 40), ack);
     }
-    const size = approximateSize(rest);
+    const size = approximateSize(packet, 1, argsEnd);
     if (size > MAX_MESSAGE_BYTES) {
       return this.reject(
         'PAYLOAD_TOO_LARGE',
@@ -74,10 +83,16 @@ export class InboundGuard {
         ack,
       );
     }
-    if (rest.length > 1) {
-      return this.reject('BAD_MESSAGE', `expected at most one argument, got ${rest.length}`, name, ack);
+    if (argsEnd > 2) {
+      return this.reject('BAD_MESSAGE', `expected at most one argument, got ${argsEnd - 1}`, name, ack);
     }
-    const parsed = schema.safeParse(rest[0]);
+    const arg = argsEnd > 1 ? packet[1] : undefined;
+    const shortcut = Object.hasOwn(this.shortcuts, name) ? this.shortcuts[name] : undefined;
+    if (shortcut) {
+      const data = shortcut(arg);
+      if (data !== undefined) return { ok: true, data, ack };
+    }
+    const parsed = schema.safeParse(arg);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
@@ -114,10 +129,11 @@ export class InboundGuard {
   }
 }
 
-/** Byte size of what a client sent, without serialising binary twice. */
-function approximateSize(args: readonly unknown[]): number {
+/** Byte size of what a client sent (args[from .. to)), without serialising binary twice. */
+function approximateSize(args: readonly unknown[], from: number, to: number): number {
   let total = 0;
-  for (const a of args) {
+  for (let i = from; i < to; i++) {
+    const a = args[i];
     if (a instanceof Uint8Array) total += a.byteLength;
     else if (a instanceof ArrayBuffer) total += a.byteLength;
     else {
