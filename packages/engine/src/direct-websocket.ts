@@ -4,7 +4,8 @@ import type { Socket } from 'socket.io';
 export interface RawWebSocket {
   /** Bytes handed to the socket that the kernel has not taken yet. */
   readonly bufferedAmount: number;
-  send(data: Uint8Array): void;
+  /** `binary: false` sends the bytes as a text frame (they must be UTF-8). */
+  send(data: Uint8Array, options?: { binary?: boolean }): void;
 }
 
 /**

@@ -15,5 +15,6 @@ export {
   CompactFrameError,
   compactFrame,
   decodeCompactFrame,
+  jsonEventText,
   perihelionParser,
 } from './wire/socket-parser.js';

@@ -74,6 +74,19 @@ export function compactFrame(nsp: string, event: string, payload: Uint8Array): U
   return frame;
 }
 
+const textEncoder = new JsonEncoder();
+
+/**
+ * The Socket.IO packet text of a JSON event (`2/chat,["event",{…}]`), exactly as the encoder
+ * sends it, for a server that writes one encoded event to many connections itself; null when the
+ * payload holds binary data (which travels as more than one frame).
+ */
+export function jsonEventText(nsp: string, event: string, payload: unknown): string | null {
+  const encoded = textEncoder.encode({ type: PacketType.EVENT, nsp, data: [event, payload] });
+  const text = encoded.length === 1 ? encoded[0] : undefined;
+  return typeof text === 'string' ? text : null;
+}
+
 /** Encodes one packet as one compact binary frame, or as the default parser would. */
 export class Encoder {
   private readonly json = new JsonEncoder();
