@@ -1,37 +1,37 @@
 import type { Db } from '@perihelion/db';
 import type { ChatMessage } from '@perihelion/protocol';
+import { Batcher } from '../batcher.js';
 import * as store from './channel-store.js';
-import { ReadBatcher } from './read-batcher.js';
 
 /**
- * The store reads of connecting and subscribing, batched (see ReadBatcher): when thousands of
+ * The store reads of connecting and subscribing, batched (see Batcher): when thousands of
  * connections arrive at once (a restart, a reconnect storm), those subscribing to one channel share
  * its bounds, their read marks come in a few queries, identical replays are read once, and their
  * directories' memberships and peer names in a few queries more. One connection alone costs what it
  * did before, one turn of the event loop later.
  */
 export class ChannelReads {
-  private readonly bounds: ReadBatcher<{ head: number; retainedFrom: number }>;
-  private readonly marks: ReadBatcher<number>;
-  private readonly pages: ReadBatcher<ChatMessage[]>;
-  private readonly memberships: ReadBatcher<string[]>;
-  private readonly names: ReadBatcher<string | null>;
+  private readonly bounds: Batcher<{ head: number; retainedFrom: number }>;
+  private readonly marks: Batcher<number>;
+  private readonly pages: Batcher<ChatMessage[]>;
+  private readonly memberships: Batcher<string[]>;
+  private readonly names: Batcher<string | null>;
 
   constructor(db: Db, retention: number) {
-    this.bounds = new ReadBatcher(async (channel) => [await store.retainedRange(db, channel, retention)]);
-    this.marks = new ReadBatcher(async (channel, players) => {
+    this.bounds = new Batcher(async (channel) => [await store.retainedRange(db, channel, retention)]);
+    this.marks = new Batcher(async (channel, players) => {
       const marks = await store.readMarks(db, channel, players);
       return players.map((id) => marks.get(id) ?? 0);
     });
-    this.pages = new ReadBatcher(async (group, afters) => {
+    this.pages = new Batcher(async (group, afters) => {
       const { channel, limit } = pageGroup(group);
       return Promise.all(afters.map((after) => store.messagesAfter(db, channel, Number(after), limit)));
     });
-    this.memberships = new ReadBatcher(async (_, players) => {
+    this.memberships = new Batcher(async (_, players) => {
       const channels = await store.memberChannelsOf(db, players);
       return players.map((id) => channels.get(id) ?? []);
     });
-    this.names = new ReadBatcher(async (_, ids) => {
+    this.names = new Batcher(async (_, ids) => {
       const names = await store.playerNames(db, ids);
       return ids.map((id) => names.get(id) ?? null);
     });

@@ -14,14 +14,15 @@ interface Group<V> {
 }
 
 /**
- * Reads that arrive together share one query. `load(group, key)` joins the group's next query:
+ * Store work that arrives together shares one query. `load(group, key)` joins the group's next query:
  * it starts on the next turn of the event loop, or when the group's running query ends, and asks
  * for every key requested until then (at most MAX_BATCH_KEYS). A query never started before a
  * request arrived answers it, so a batched read sees everything stored before it was asked for,
  * as a read of its own would; a thousand players subscribing to `global` at once cost a few
- * queries instead of a thousand.
+ * queries instead of a thousand. Writes batch the same way (e.g. a thousand new guests in one
+ * multi-row insert): the caller resolves only once its key's batch committed.
  */
-export class ReadBatcher<V> {
+export class Batcher<V> {
   private readonly groups = new Map<string, Group<V>>();
 
   constructor(

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { range } from '../durable/test-support.js';
-import { MAX_BATCH_KEYS, ReadBatcher } from './read-batcher.js';
+import { range } from './durable/test-support.js';
+import { Batcher, MAX_BATCH_KEYS } from './batcher.js';
 
 /** A batcher over a fake query that records what each query asked for and can be held. */
 function recording() {
   const queries: { group: string; keys: string[] }[] = [];
   let hold: Promise<void> | null = null;
   let failNext = false;
-  const batcher = new ReadBatcher<string>(async (group, keys) => {
+  const batcher = new Batcher<string>(async (group, keys) => {
     queries.push({ group, keys });
     const fail = failNext;
     failNext = false;
