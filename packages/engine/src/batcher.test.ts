@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { range } from './durable/test-support.js';
+import { describe, expect, it, vi } from 'vitest';
 import { Batcher, MAX_BATCH_KEYS } from './batcher.js';
+import { range } from './durable/test-support.js';
 
 /** A batcher over a fake query that records what each query asked for and can be held. */
 function recording() {
@@ -34,7 +34,7 @@ function recording() {
   };
 }
 
-describe('read batcher', () => {
+describe('batcher', () => {
   it('reads asked for together share one query per group, each caller getting its own value', async () => {
     const { batcher, queries } = recording();
     const values = await Promise.all([
@@ -84,5 +84,28 @@ describe('read batcher', () => {
     const values = await Promise.all(keys.map((k) => batcher.load('global', k)));
     expect(values).toEqual(keys.map((k) => `global/${k}`));
     expect(queries.map((q) => q.keys.length)).toEqual([MAX_BATCH_KEYS, 20]);
+  });
+
+  it('with a linger, requests from separate turns of the event loop within it share one query', async () => {
+    vi.useFakeTimers();
+    try {
+      const queries: string[][] = [];
+      const batcher = new Batcher<string>(
+        async (_, keys) => {
+          queries.push(keys);
+          return keys;
+        },
+        { lingerMs: 5 },
+      );
+      const a = batcher.load('g', 'a');
+      await vi.advanceTimersByTimeAsync(2);
+      const b = batcher.load('g', 'b');
+      expect(queries).toEqual([]);
+      await vi.advanceTimersByTimeAsync(3);
+      expect(await Promise.all([a, b])).toEqual(['a', 'b']);
+      expect(queries).toEqual([['a', 'b']]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,6 +1,12 @@
 /** Most keys one query of a batch asks for; more wait for the next one. */
 export const MAX_BATCH_KEYS = 500;
 
+/**
+ * The linger of the store's batched reads and writes (connecting, subscribing, new guests): a few
+ * milliseconds on an answer, against a query per request when a crowd arrives (see Batcher).
+ */
+export const STORE_BATCH_LINGER_MS = 5;
+
 interface Waiter<V> {
   resolve(value: V): void;
   reject(err: unknown): void;
@@ -25,10 +31,21 @@ interface Group<V> {
 export class Batcher<V> {
   private readonly groups = new Map<string, Group<V>>();
 
+  private readonly lingerMs: number;
+
+  /**
+   * `lingerMs`: how long a batch waits for company after its first request (0: the next turn of
+   * the event loop). An embedded database (PGlite) runs its queries on this thread, so nothing new
+   * can arrive while one runs and batches would stay at one key; a few milliseconds of linger let
+   * requests that arrive together actually share a query.
+   */
   constructor(
     /** Reads the keys of one group; returns their values in the same order. */
     private readonly run: (group: string, keys: string[]) => Promise<V[]>,
-  ) {}
+    opts: { lingerMs?: number } = {},
+  ) {
+    this.lingerMs = opts.lingerMs ?? 0;
+  }
 
   load(group: string, key: string): Promise<V> {
     return new Promise<V>((resolve, reject) => {
@@ -43,10 +60,12 @@ export class Batcher<V> {
       if (!g.running && !g.scheduled) {
         g.scheduled = true;
         const scheduled = g;
-        setImmediate(() => {
+        const begin = () => {
           scheduled.scheduled = false;
           this.start(group, scheduled);
-        });
+        };
+        if (this.lingerMs > 0) setTimeout(begin, this.lingerMs);
+        else setImmediate(begin);
       }
     });
   }

@@ -1,5 +1,5 @@
 export * from './auth/index.js';
-export { Batcher, MAX_BATCH_KEYS } from './batcher.js';
+export { Batcher, MAX_BATCH_KEYS, STORE_BATCH_LINGER_MS } from './batcher.js';
 export * from './channels/index.js';
 export * from './connection-context.js';
 export * from './durable/index.js';

@@ -1,6 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Db, type Executor, inventories, players } from '@perihelion/db';
-import { Batcher, type Identity, type IdentityProvider, randomId } from '@perihelion/engine';
+import {
+  Batcher,
+  type Identity,
+  type IdentityProvider,
+  randomId,
+  STORE_BATCH_LINGER_MS,
+} from '@perihelion/engine';
 import type { Profile } from '@perihelion/protocol';
 import { eq } from 'drizzle-orm';
 
@@ -27,17 +33,20 @@ export class StoredProfiles implements IdentityProvider {
     private readonly startingCredits: number,
     private readonly newName: () => string,
   ) {
-    this.creations = new Batcher(async (_, ids) => {
-      const rows = ids.map((id) => ({ id, ...this.newGuests.get(id)! }));
-      for (const id of ids) this.newGuests.delete(id);
-      await this.db.transaction(async (tx) => {
-        await tx.insert(players).values(rows);
-        await tx
-          .insert(inventories)
-          .values(rows.map(({ id }) => ({ playerId: id, ore: 0, credits: this.startingCredits })));
-      });
-      return ids.map(() => undefined);
-    });
+    this.creations = new Batcher(
+      async (_, ids) => {
+        const rows = ids.map((id) => ({ id, ...this.newGuests.get(id)! }));
+        for (const id of ids) this.newGuests.delete(id);
+        await this.db.transaction(async (tx) => {
+          await tx.insert(players).values(rows);
+          await tx
+            .insert(inventories)
+            .values(rows.map(({ id }) => ({ playerId: id, ore: 0, credits: this.startingCredits })));
+        });
+        return ids.map(() => undefined);
+      },
+      { lingerMs: STORE_BATCH_LINGER_MS },
+    );
   }
 
   async identify(claim: { token?: string | undefined; name?: string | undefined }): Promise<Identity> {

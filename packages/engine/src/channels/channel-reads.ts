@@ -1,6 +1,6 @@
 import type { Db } from '@perihelion/db';
 import type { ChatMessage } from '@perihelion/protocol';
-import { Batcher } from '../batcher.js';
+import { Batcher, STORE_BATCH_LINGER_MS } from '../batcher.js';
 import * as store from './channel-store.js';
 
 /**
@@ -18,23 +18,24 @@ export class ChannelReads {
   private readonly names: Batcher<string | null>;
 
   constructor(db: Db, retention: number) {
-    this.bounds = new Batcher(async (channel) => [await store.retainedRange(db, channel, retention)]);
+    const linger = { lingerMs: STORE_BATCH_LINGER_MS };
+    this.bounds = new Batcher(async (channel) => [await store.retainedRange(db, channel, retention)], linger);
     this.marks = new Batcher(async (channel, players) => {
       const marks = await store.readMarks(db, channel, players);
       return players.map((id) => marks.get(id) ?? 0);
-    });
+    }, linger);
     this.pages = new Batcher(async (group, afters) => {
       const { channel, limit } = pageGroup(group);
       return Promise.all(afters.map((after) => store.messagesAfter(db, channel, Number(after), limit)));
-    });
+    }, linger);
     this.memberships = new Batcher(async (_, players) => {
       const channels = await store.memberChannelsOf(db, players);
       return players.map((id) => channels.get(id) ?? []);
-    });
+    }, linger);
     this.names = new Batcher(async (_, ids) => {
       const names = await store.playerNames(db, ids);
       return ids.map((id) => names.get(id) ?? null);
-    });
+    }, linger);
   }
 
   /** The channel's head and oldest retained offset (see store.retainedRange). */
