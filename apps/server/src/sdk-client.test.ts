@@ -2,6 +2,7 @@ import { GameClient, type TransportName } from '@perihelion/client';
 import { Button, defaultContent, shipFromArray, shipToArray, stepShip } from '@perihelion/game';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from './server.js';
+import { FaultProxy } from './testing/fault-proxy.js';
 import { eventually, startTestServer } from './testing/test-server.js';
 
 const predict = (own: readonly number[], buttons: number) =>
@@ -19,9 +20,9 @@ describe.each<TransportName>(['websocket', 'polling'])(
     let server: RunningServer;
     const stops: (() => void)[] = [];
     const clients: GameClient[] = [];
-    const newClient = (name: string, sector = 'sdk') => {
+    const newClient = (name: string, sector = 'sdk', url = server.url) => {
       const c = new GameClient({
-        url: server.url,
+        url,
         sector,
         name,
         transport,
@@ -104,6 +105,28 @@ describe.each<TransportName>(['websocket', 'polling'])(
       expect(pilot.playerId).toBe(playerId);
       expect(pilot.handle).toBe(handle);
       expect(pilot.sector).toBe('sdk');
+    });
+
+    it('reopens a connection that goes silent without closing, as the same player with the same ship', async () => {
+      // A heartbeat far longer than the test's guard: only the SDK's snapshot watch can notice.
+      await server.close();
+      server = await startTestServer({ PING_INTERVAL_MS: '600000', PING_TIMEOUT_MS: '600000' });
+      const proxy = await FaultProxy.start(server.url);
+      stops.push(() => void proxy.close());
+      const pilot = newClient('Quiet', 'sdk', proxy.url);
+      stops.push(drive(pilot, () => Button.Thrust));
+      await eventually(() => pilot.status === 'connected', 'flying', 60_000);
+      const { playerId, handle } = pilot;
+      const statuses: string[] = [];
+      pilot.on('status', (s) => statuses.push(s));
+      expect(proxy.freeze()).toBeGreaterThan(0);
+      await eventually(
+        () => statuses.includes('reconnecting') && pilot.status === 'connected',
+        'reopened after the silence',
+        60_000,
+      );
+      expect(pilot.playerId).toBe(playerId);
+      expect(pilot.handle).toBe(handle);
     });
 
     it('comes back by itself after the server restarts', async () => {

@@ -21,6 +21,7 @@ import type { Emitter } from './emitter.js';
 import { Pinger } from './pinger.js';
 import { isPermanentHandshakeRefusal, isPermanentJoinRefusal } from './refusals.js';
 import { RetryTimer } from './retry-timer.js';
+import { SilenceWatch } from './silence-watch.js';
 import { buildManagerOptions } from './socket-options.js';
 import { TransportWatch } from './transport-watch.js';
 
@@ -68,6 +69,8 @@ export class Connection {
   private readonly transportWatch = new TransportWatch();
   private readonly pinger: Pinger;
   private readonly retry: RetryTimer;
+  /** While joined: no snapshot for a while means a dead network; reopen instead of waiting. */
+  private readonly silence = new SilenceWatch(() => this.reopen());
 
   private _joined = false;
   private awaitingWorld: { playerId: string; sector: string; handle: number } | null = null;
@@ -182,7 +185,9 @@ export class Connection {
     socket.on('connect_error', (err) => this.onConnectError(socket, err));
     socket.on('disconnect', (reason) => this.onDisconnect(reason));
     socket.on('s', (data: unknown) => {
-      if (this.joined) this.sink.snapshot(data);
+      if (!this.joined) return;
+      this.silence.heard();
+      this.sink.snapshot(data);
     });
     socket.on('roster', (raw: unknown) => {
       const change = serverEventSchemas.roster.safeParse(raw);
@@ -259,6 +264,16 @@ export class Connection {
     // 'connected' waits for the first snapshot: a player who is told "connected" sees the world.
     this.awaitingWorld = { playerId: res.playerId, sector: res.sector, handle: res.handle };
     this.pinger.start();
+    this.silence.start();
+  }
+
+  /**
+   * The joined connection went silent: close its transport, which Socket.IO reconnects as after
+   * any network loss (the session and the resume grace bring the same player and ship back).
+   */
+  private reopen(): void {
+    if (!this._joined) return;
+    this.socket?.io.engine?.close();
   }
 
   /** The first snapshot after a join has been decoded: now the player is really in the sector. */
@@ -276,6 +291,7 @@ export class Connection {
     this._joined = false;
     this.awaitingWorld = null;
     this.pinger.stop();
+    this.silence.stop();
     this.setStatus('standby');
   }
 
@@ -297,6 +313,7 @@ export class Connection {
     this._joined = false;
     this.transportWatch.disconnected();
     this.pinger.stop();
+    this.silence.stop();
     if (this.status === 'closed' || this.status === 'failed') return;
     this.setStatus('reconnecting');
     // Socket.IO reconnects by itself after a network loss, but not when the server closed us
@@ -324,6 +341,7 @@ export class Connection {
   private shutDown(status: 'closed' | 'failed'): void {
     this.retry.cancel();
     this.pinger.stop();
+    this.silence.stop();
     this._joined = false;
     this.setStatus(status);
     this.socket?.disconnect();
