@@ -1,3 +1,4 @@
+import { type BaselineResult, baselineMarkdown, baselineText, runBaseline } from './crowd-baseline.js';
 import type { LiveLine } from './live-line.js';
 import { describeMachine } from './machine.js';
 import { type BenchOptions, botProcessesFor } from './options.js';
@@ -18,30 +19,28 @@ export async function runCrowd(opts: BenchOptions, line: LiveLine, signal: Abort
   const machine = describeMachine();
   const started = new Date();
   const results: ScenarioResult[] = [];
+  const baselines: BaselineResult[] = [];
   let failure: unknown = null;
   for (const [i, bots] of opts.bots.entries()) {
     try {
       const profileDir = opts.profile ? `${OUT_DIR}profiles/${bots}-bots` : null;
-      const result = await runScenario(
-        {
-          bots,
-          run: i + 1,
-          runs: opts.bots.length,
-          sector: opts.sector,
-          warmupSeconds: opts.warmupSeconds,
-          seconds: opts.seconds,
-          eldResolutionMs: opts.eldResolutionMs,
-          profileDir,
-          quietSeconds: opts.quietSeconds,
-          store: opts,
-          snapshotRate: opts.snapshotRate,
-          afterLeaveSeconds: opts.afterLeaveSeconds,
-          botKind: opts.botClient,
-          botProcesses: botProcessesFor(opts, bots),
-        },
-        progress,
-        signal,
-      );
+      const scenario = {
+        bots,
+        run: i + 1,
+        runs: opts.bots.length,
+        sector: opts.sector,
+        warmupSeconds: opts.warmupSeconds,
+        seconds: opts.seconds,
+        eldResolutionMs: opts.eldResolutionMs,
+        profileDir,
+        quietSeconds: opts.quietSeconds,
+        store: opts,
+        snapshotRate: opts.snapshotRate,
+        afterLeaveSeconds: opts.afterLeaveSeconds,
+        botKind: opts.botClient,
+        botProcesses: botProcessesFor(opts, bots),
+      };
+      const result = await runScenario(scenario, progress, signal);
       results.push(result);
       const s = result.server;
       const f = result.fleet;
@@ -54,6 +53,16 @@ export async function runCrowd(opts: BenchOptions, line: LiveLine, signal: Abort
           `heap ${mb(m.idle.heapUsedBytes, 1)}/${mb(m.loaded.heapUsedBytes, 1)}/${mb(m.afterLeave?.heapUsedBytes ?? null, 1)} MB ` +
           `(after leave vs idle ${signedPercent(heapAfterLeavePercent(m))})`,
       );
+      if (opts.baseline) {
+        const bytes = f.snapshotBytesPerBotPerSecond / f.snapshotsPerBotPerSecond;
+        const base = await runBaseline(scenario, bytes, progress, signal);
+        baselines.push(base);
+        progress.log(
+          `${bots} bots, bare Socket.IO baseline: server CPU ${base.cpu.serverPercent.toFixed(0)} % ` +
+            `(Perihelion ${s.cpuPercent.toFixed(0)} %), ack p99 ${base.fleet.ackLatencyMs.p99.toFixed(1)} ms, ` +
+            `${base.fleet.snapshotsPerBotPerSecond.toFixed(1)} snapshots/s of ${bytes.toFixed(0)} B`,
+        );
+      }
     } catch (err) {
       failure = signal.aborted ? null : err;
       break;
@@ -63,7 +72,12 @@ export async function runCrowd(opts: BenchOptions, line: LiveLine, signal: Abort
 
   if (results.length > 0) {
     console.log(`\n${renderText(results, opts)}\n`);
-    const file = writeOut('latest.md', renderMarkdown(results, opts, machine, started));
+    if (baselines.length > 0) console.log(`${baselineText(baselines)}\n`);
+    const markdown = renderMarkdown(results, opts, machine, started);
+    const file = writeOut(
+      'latest.md',
+      baselines.length > 0 ? `${markdown}\n${baselineMarkdown(baselines)}` : markdown,
+    );
     console.log(`written to ${file}`);
   }
   if (failure) {

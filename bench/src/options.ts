@@ -45,6 +45,8 @@ export interface BenchOptions extends StoreOptions {
   botClient: BotKind;
   /** Bot processes; null: one per BOTS_PER_PROCESS bots of the kind. */
   botProcesses: number | null;
+  /** After each Perihelion row, the same bots against the bare Socket.IO crowd server. */
+  baseline: boolean;
 }
 
 /** Bots one process flies without its own event loop becoming the limit (measured; RESULTS.md). */
@@ -71,6 +73,7 @@ export function defaultOptions(): BenchOptions {
     afterLeaveSeconds: 70,
     botClient: 'wire',
     botProcesses: null,
+    baseline: false,
     ...defaultStoreOptions(),
   };
 }
@@ -89,6 +92,8 @@ export const CROWD_USAGE = `crowd (the default): one crowded sector of game bots
   --bot-client wire     wire: lean bots, the same traffic as the SDK's but reading only snapshot
                         headers; sdk: full GameClients (decode and predict; ~200 per core)
   --bot-processes N     bot processes (default: one per 500 wire or 200 sdk bots)
+  --baseline            after each row, the same bots against a bare Socket.IO server sending
+                        snapshots of the same size (the floor of the wire on this machine)
   --store, --database-url   see below (with postgres, each bot count gets its own scratch database)`;
 
 /** Parses the crowd scenario's flags; throws UsageError for anything else. */
@@ -136,6 +141,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         opts.botClient = kind;
         break;
       }
+      case '--baseline':
+        opts.baseline = true;
+        break;
       case '--bot-processes':
         opts.botProcesses = positiveInteger(flag, value());
         break;

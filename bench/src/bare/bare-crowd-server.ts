@@ -1,0 +1,143 @@
+/**
+ * The crowd baseline: a bare Socket.IO 4.8 server doing only the wire work of a crowded sector, as
+ * its own process started by the bench. The bench's wire bots cannot tell it from Perihelion: the
+ * same session request, `/game` and `/chat` namespaces, join answer, ping acknowledgements, and at
+ * TICK_RATE a tick that sends each player its snapshots at SNAPSHOT_RATE, every one SNAPSHOT_BYTES
+ * long (the size Perihelion sent in the same run) and acknowledging the player's last input. There
+ * is no simulation, interest management, delta encoding, validation, presence or storage: what is
+ * left is the floor of Socket.IO plus the kernel on this machine for this traffic. Transport
+ * settings are the Perihelion server's (parser, heartbeat, size cap). Configured by the
+ * environment: PORT, PING_INTERVAL_MS, PING_TIMEOUT_MS, TICK_RATE, SNAPSHOT_RATE, SNAPSHOT_BYTES.
+ *
+ *   GET /healthz        200 when listening
+ *   POST /api/session   a token that is never checked
+ */
+import { createServer, type ServerResponse } from 'node:http';
+import {
+  ByteWriter,
+  CHAT_NAMESPACE,
+  decodeInput,
+  encodeSnapshot,
+  GAME_NAMESPACE,
+  type JoinAccepted,
+  MAX_TRANSPORT_BYTES,
+  perihelionParser,
+  SESSION_PATH,
+} from '@perihelion/protocol';
+import { Server, type Socket } from 'socket.io';
+
+const env = (name: string) => Number(process.env[name]);
+const port = env('PORT');
+const pingInterval = env('PING_INTERVAL_MS');
+const pingTimeout = env('PING_TIMEOUT_MS');
+const tickRate = env('TICK_RATE');
+const snapshotRate = env('SNAPSHOT_RATE');
+const snapshotBytes = env('SNAPSHOT_BYTES');
+if (![port, pingInterval, pingTimeout, tickRate, snapshotRate, snapshotBytes].every((v) => v > 0)) {
+  console.error('bare-crowd-server: PORT, PING_*, TICK_RATE, SNAPSHOT_RATE and SNAPSHOT_BYTES must be set');
+  process.exit(2);
+}
+
+interface Member {
+  socket: Socket;
+  lastSeq: number;
+  snapshotId: number;
+  clock: number;
+}
+
+const members = new Map<string, Member>();
+let tick = 0;
+let joined = 0;
+const header = new ByteWriter(64);
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+const http = createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/healthz') return json(res, 200, { status: 'ok' });
+  if (req.method === 'POST' && req.url === SESSION_PATH) {
+    req.resume();
+    req.on('end', () => json(res, 200, { accessToken: 'bare' }));
+    return;
+  }
+  json(res, 404, { error: 'not found' });
+});
+
+const io = new Server(http, {
+  transports: ['polling', 'websocket'],
+  maxHttpBufferSize: MAX_TRANSPORT_BYTES,
+  pingInterval,
+  pingTimeout,
+  serveClient: false,
+  parser: perihelionParser,
+});
+
+io.of(GAME_NAMESPACE).on('connection', (socket) => {
+  socket.on('join', (req: { sector?: string }, ack: (res: JoinAccepted) => void) => {
+    const n = ++joined;
+    members.set(socket.id, { socket, lastSeq: 0, snapshotId: 0, clock: (n * 0.618_033_988_75) % 1 });
+    ack({
+      ok: true,
+      playerId: `p${n}`,
+      name: `bot ${n}`,
+      sector: req?.sector ?? 'bench',
+      handle: n,
+      tickRate,
+      snapshotRate,
+      lastInputSeq: 0,
+      own: [0, 0, 0, 0, 0],
+      serverTime: Date.now(),
+      leaveToken: 'bare',
+      roster: [],
+    });
+  });
+  socket.on('i', (bytes: unknown) => {
+    const step = bytes instanceof Uint8Array ? decodeInput(bytes) : null;
+    const member = members.get(socket.id);
+    if (step && member) member.lastSeq = step[0];
+  });
+  socket.on('ping', (t: number, ack: (pong: unknown) => void) => ack({ t, tick }));
+  socket.on('disconnect', () => members.delete(socket.id));
+});
+
+io.of(CHAT_NAMESPACE).on('connection', (socket) => {
+  socket.emit('channels', { channels: [{ name: 'global', kind: 'public' }] });
+  socket.on('channel:subscribe', (_req: unknown, ack?: (res: unknown) => void) => ack?.({ ok: true }));
+});
+
+/** One snapshot: a real header (what the bots read) padded to the size Perihelion sent. */
+function snapshotFor(member: Member): Uint8Array {
+  encodeSnapshot(
+    header,
+    { id: ++member.snapshotId, tick, ackSeq: member.lastSeq, own: null, entities: [] },
+    null,
+  );
+  const head = header.written();
+  const frame = new Uint8Array(Math.max(snapshotBytes, head.length));
+  frame.set(head, 0);
+  return frame;
+}
+
+const perTick = snapshotRate / tickRate;
+setInterval(() => {
+  tick++;
+  for (const member of members.values()) {
+    member.clock += perTick;
+    if (member.clock < 1) continue;
+    member.clock -= 1;
+    member.socket.emit('s', snapshotFor(member));
+  }
+}, 1000 / tickRate);
+
+http.listen(port, '127.0.0.1');
+
+function stop(): void {
+  io.close();
+  http.close();
+  setTimeout(() => process.exit(0), 200).unref();
+}
+process.on('SIGTERM', stop);
+// Ctrl-C reaches the whole process group; the bench decides when its children stop.
+process.on('SIGINT', () => {});
