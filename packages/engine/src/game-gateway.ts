@@ -13,6 +13,7 @@ import { ConnectionContext, type GameSocket } from './connection-context.js';
 import type { GatewayHooks, PlayerConnection } from './gateway-hooks.js';
 import { randomId } from './ids.js';
 import { DEFAULT_GUARD_LIMITS, type GuardLimits, InboundGuard } from './inbound-guard.js';
+import { tapInbound } from './inbound-tap.js';
 import type { RoomRegistry } from './room-registry.js';
 import { SectorPresence, sectorRoomKey } from './sector-presence.js';
 import type { SessionRegistry } from './sessions.js';
@@ -150,7 +151,8 @@ export class GameGateway {
     );
     log.debug({ transport: socket.conn.transport.name }, 'connected');
 
-    socket.use((packet, _next) => {
+    // Every message passes here: validated and rate-limited, then dispatched (or refused).
+    const receive = (packet: unknown[]): void => {
       const verdict = guard.check(packet);
       if (!verdict.ok) {
         // A request that expects an answer gets its refusal as the answer, not only as an event.
@@ -170,9 +172,13 @@ export class GameGateway {
         log.error({ err, event: packet[0] }, 'handler failed');
         link.sendError(protocolError('INTERNAL', 'the server failed to handle that message'));
       }
-    });
+    };
+    socket.use((packet, _next) => receive(packet));
+    // Input steps skip Socket.IO's dispatch (see tapInbound); the same checks apply.
+    const untapInputs = tapInbound(socket, 'i', (payload) => receive(['i', payload]));
 
     socket.on('disconnect', (reason) => {
+      untapInputs?.();
       log.debug({ reason }, 'disconnected');
       this.presence.leave(ctx, true);
       this.contexts.delete(socket.id);

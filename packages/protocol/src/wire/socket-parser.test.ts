@@ -26,6 +26,39 @@ describe('the protocol socket parser', () => {
     expect((frames[0] as Uint8Array).byteLength).toBe(9 + 3);
   });
 
+  it('hands a tapped event to its handler in arrival order, everything else decoded as before, until untapped', () => {
+    const encoder = new Encoder();
+    const decoder = new Decoder();
+    const decoded: string[] = [];
+    const tapped: number[] = [];
+    decoder.on('decoded', (p: Packet) => decoded.push(`${p.nsp} ${(p.data as [string])[0]}`));
+    const untap = decoder.tap('/game', 'i', (payload) => tapped.push(payload[0]!));
+    const send = (nsp: string, event: string, byte: number) => {
+      for (const frame of encoder.encode({
+        type: PacketType.EVENT,
+        nsp,
+        data: [event, new Uint8Array([byte])],
+      })) {
+        decoder.add(frame);
+      }
+    };
+    send('/game', 'i', 1);
+    send('/game', 's', 2);
+    send('/other', 'i', 3);
+    send('/game', 'i', 4);
+    for (const frame of encoder.encode({
+      type: PacketType.EVENT,
+      nsp: '/game',
+      data: ['join', { sector: 'a' }],
+    })) {
+      decoder.add(frame);
+    }
+    untap();
+    send('/game', 'i', 5);
+    expect(tapped).toEqual([1, 4]);
+    expect(decoded).toEqual(['/game s', '/other i', '/game join', '/game i']);
+  });
+
   it('decodes a compact frame back to the same event and bytes', () => {
     const [packet] = roundTrip([snapshot([7, 0, 255])]);
     if (!packet) throw new Error('nothing decoded');

@@ -156,6 +156,8 @@ export class Decoder extends Emitter<Record<string, never>, Record<string, never
   /** Binary frames still owed to the default decoder's current packet. */
   private pendingAttachments = 0;
   private readonly headers: { last: HeaderNames | null } = { last: null };
+  /** Handlers of tapped binary events, by namespace, then event. */
+  private readonly taps = new Map<string, Map<string, (payload: Uint8Array) => void>>();
 
   constructor() {
     super();
@@ -178,12 +180,40 @@ export class Decoder extends Emitter<Record<string, never>, Record<string, never
       this.json.add(chunk);
       return;
     }
-    this.emitReserved('decoded', decodeCompactFrame(bytes, this.headers));
+    const packet = decodeCompactFrame(bytes, this.headers);
+    const [event, payload] = packet.data as [string, Uint8Array];
+    const tapped = this.taps.get(packet.nsp)?.get(event);
+    if (tapped) tapped(payload);
+    else this.emitReserved('decoded', packet);
+  }
+
+  /**
+   * Hands the payload of every compact frame of `event` on `nsp` to `handler` as it is decoded,
+   * instead of emitting it as a packet: Socket.IO's dispatch (its per-packet tick, middleware,
+   * acknowledgements, listeners) never sees those frames, so the handler must do what a
+   * middleware would (validate, rate-limit). For a server's hottest event, e.g. a game's input
+   * step arriving 30 times a second from every player; frames are still handled in arrival order
+   * among themselves. Returns the function that removes the tap.
+   */
+  tap(nsp: string, event: string, handler: (payload: Uint8Array) => void): () => void {
+    let events = this.taps.get(nsp);
+    if (!events) {
+      events = new Map();
+      this.taps.set(nsp, events);
+    }
+    events.set(event, handler);
+    return () => {
+      const current = this.taps.get(nsp);
+      if (current?.get(event) !== handler) return;
+      current.delete(event);
+      if (current.size === 0) this.taps.delete(nsp);
+    };
   }
 
   destroy(): void {
     this.json.destroy();
     this.pendingAttachments = 0;
+    this.taps.clear();
   }
 }
 
