@@ -162,7 +162,7 @@ export const IDLE_LEGEND = `- Each server is a fresh process; the same bot fleet
   heartbeats run (ping every 5 s, both servers), 100 % = one core. **bots CPU %** is all bot processes.
   **bots loop p99 / max**: event-loop delay of the busiest bot process in the window.
 - **dropped**: connections that were subscribed and then closed (bots do not reconnect); the notes
-  give the reasons. "ping timeout" is the bot's own verdict (no ping seen for the heartbeat interval plus timeout, 45 s): a server that
+  give the reasons. "ping timeout" is the bot's own verdict (no ping seen for the heartbeat interval plus timeout): a server that
   stalls, or a bot process too starved to read its sockets (see its loop delay); "transport close"
   means the server closed the connection.
 - **other CPU %**: everything else on the machine in that window; well above 0 means a busy machine.`;

@@ -29,8 +29,9 @@ export const configSchema = z
     SECTOR_CAPACITY: positiveInt.max(5000).default(300),
     MAX_SECTORS: positiveInt.max(10_000).default(64),
     RESUME_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
-    PING_INTERVAL_MS: positiveInt.default(25_000),
-    PING_TIMEOUT_MS: positiveInt.default(20_000),
+    PING_INTERVAL_MS: positiveInt.default(5000),
+    PING_TIMEOUT_MS: positiveInt.default(5000),
+    MEMBER_SILENCE_MS: positiveInt.default(15_000),
     /** PostgreSQL connection string; unset = embedded PGlite in DATA_DIR. */
     DATABASE_URL: z
       .string()

@@ -82,6 +82,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     maxSectors: config.MAX_SECTORS,
     resumeGraceMs: config.RESUME_GRACE_MS,
     pingIntervalMs: config.PING_INTERVAL_MS,
+    memberSilenceMs: config.MEMBER_SILENCE_MS,
     pingTimeoutMs: config.PING_TIMEOUT_MS,
     authenticator: tokens,
     hooks: messaging.withHooks(universe.hooks),

@@ -5,7 +5,7 @@ import type { StoreOptions } from '../store-options.js';
  * Heartbeat of both servers: the Perihelion server's defaults (PING_INTERVAL_MS, PING_TIMEOUT_MS),
  * set explicitly on both so the comparison holds if the defaults change.
  */
-export const HEARTBEAT = { pingIntervalMs: 25_000, pingTimeoutMs: 20_000 } as const;
+export const HEARTBEAT = { pingIntervalMs: 5000, pingTimeoutMs: 5000 } as const;
 
 /** A busy machine can take a while to start a server (tsx compiles it, PGlite loads): be patient. */
 export const START_TIMEOUT_MS = 120_000;

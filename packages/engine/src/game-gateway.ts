@@ -28,7 +28,18 @@ export interface GameGatewayOptions {
   /** Admits connections by their access token and keeps each one's session from expiring unnoticed. */
   auth: SocketAuth;
   guardLimits?: GuardLimits;
+  /** A joined connection that sends nothing for this long is dropped. Default MEMBER_SILENCE_MS. */
+  memberSilenceMs?: number;
 }
+
+/**
+ * A joined player's client sends an input every tick and a ping every 2 s; one that has sent
+ * nothing for this long is gone (a closed tab whose leave signal was lost, a dead network) and
+ * is dropped like any lost connection (its ship waits out the resume grace). The transport's
+ * heartbeat (25 s + 20 s, sized for tens of thousands of idle tabs) would take longer.
+ */
+export const MEMBER_SILENCE_MS = 15_000;
+const SILENCE_SWEEP_MS = 1000;
 
 type Ack = ((...args: unknown[]) => void) | null;
 type BuiltinEvent = keyof typeof clientEventSchemas;
@@ -49,6 +60,7 @@ export class GameGateway {
   private readonly presence: SectorPresence;
   /** The sector last reported to the sectorChanged hook, per player. */
   private readonly reportedSector = new Map<string, string>();
+  private readonly silenceSweep: ReturnType<typeof setInterval>;
 
   constructor(private readonly opts: GameGatewayOptions) {
     this.nsp = opts.namespace;
@@ -58,6 +70,12 @@ export class GameGateway {
       Object.entries(this.hooks.commands ?? {}).map(([name, spec]) => [name, spec.schema]),
     );
     this.schemas = { ...commands, ...clientEventSchemas };
+    const silenceMs = opts.memberSilenceMs ?? MEMBER_SILENCE_MS;
+    this.silenceSweep = setInterval(
+      () => this.dropSilentMembers(silenceMs),
+      Math.min(SILENCE_SWEEP_MS, silenceMs),
+    );
+    this.silenceSweep.unref();
     this.presence = new SectorPresence({
       namespace: this.nsp,
       rooms: opts.rooms,
@@ -98,6 +116,7 @@ export class GameGateway {
 
   /** Tells everyone the server is going away and closes their connections. */
   shutdown(): void {
+    clearInterval(this.silenceSweep);
     this.presence.close();
     for (const socket of this.nsp.sockets.values()) {
       socket.emit('server:error', protocolError('SERVER_SHUTTING_DOWN', 'server is restarting'));
@@ -107,6 +126,16 @@ export class GameGateway {
 
   get connections(): number {
     return this.nsp.sockets.size;
+  }
+
+  private dropSilentMembers(silenceMs: number): void {
+    const now = performance.now();
+    for (const ctx of this.contexts.values()) {
+      if (!ctx.presence || now - ctx.lastHeardAt < silenceMs) continue;
+      ctx.log.info({ silentMs: Math.round(now - ctx.lastHeardAt) }, 'dropping a silent member');
+      // As a lost connection: the ship waits out the resume grace; a live client reconnects.
+      ctx.socket.conn.close();
+    }
   }
 
   /** Every live connection of a player (empty when offline on this node). */
@@ -153,6 +182,7 @@ export class GameGateway {
 
     // Every message passes here: validated and rate-limited, then dispatched (or refused).
     const receive = (packet: unknown[]): void => {
+      ctx.lastHeardAt = performance.now();
       const verdict = guard.check(packet);
       if (!verdict.ok) {
         // A request that expects an answer gets its refusal as the answer, not only as an event.

@@ -31,6 +31,8 @@ export interface RealtimeOptions {
   resumeGraceMs: number;
   /** Heartbeat: a silent peer is dropped after pingIntervalMs + pingTimeoutMs. */
   pingIntervalMs: number;
+  /** A joined game connection that sends nothing for this long is dropped (see GameGateway). */
+  memberSilenceMs?: number;
   pingTimeoutMs: number;
   /** Checks the access token of every handshake (e.g. SessionTokens). */
   authenticator: Authenticator;
@@ -96,6 +98,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     hooks: opts.hooks,
     auth,
     ...(opts.guardLimits ? { guardLimits: opts.guardLimits } : {}),
+    ...(opts.memberSilenceMs !== undefined ? { memberSilenceMs: opts.memberSilenceMs } : {}),
   });
 
   return {

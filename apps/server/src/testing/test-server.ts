@@ -29,6 +29,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     HOST: '127.0.0.1',
     NODE_ENV: 'test',
     DATA_DIR: ':memory:',
+    // The tests' raw protocol clients send nothing unless told to (the SDK pings every 2 s), so
+    // dropping silent members would end them mid-test; member-silence.test.ts sets its own.
+    MEMBER_SILENCE_MS: '600000',
     ...env,
   });
   return startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
