@@ -1,6 +1,6 @@
 import type { BotKind } from './fleet/fleet-bot.js';
 import { mergeWindows } from './fleet/merge-windows.js';
-import type { FleetStatus, FleetWindowStats } from './fleet/messages.js';
+import { emptyFleetStatus, type FleetStatus, type FleetWindowStats } from './fleet/messages.js';
 import { FleetProcess } from './fleet-process.js';
 
 export interface BotFleetOptions {
@@ -53,14 +53,7 @@ export class BotFleet {
   }
 
   get status(): FleetStatus {
-    const total: FleetStatus = {
-      type: 'status',
-      connecting: 0,
-      joined: 0,
-      reconnecting: 0,
-      failed: 0,
-      lastError: null,
-    };
+    const total = emptyFleetStatus();
     for (const p of this.processes) {
       const s = p.status;
       total.connecting += s.connecting;

@@ -8,16 +8,14 @@ import { waitForHttpOk } from './http-json.js';
 import { OutputTail } from './output-tail.js';
 import type { Progress } from './progress.js';
 import { waitForQuietMachine } from './quiet-machine.js';
-import type { ScenarioOptions } from './scenario.js';
+import { CONNECT_PER_SECOND, JOIN_TIMEOUT_MS, type ScenarioOptions } from './scenario.js';
 import { freePort } from './server-process.js';
 import { int, markdownTable, num, type Column as TableColumn, textTable } from './table.js';
-import { HEARTBEAT, START_TIMEOUT_MS } from './targets/target.js';
+import { HEARTBEAT_ENV, START_TIMEOUT_MS } from './targets/target.js';
 
 const BARE_CROWD_SERVER = fileURLToPath(new URL('./bare/bare-crowd-server.ts', import.meta.url));
 /** Perihelion's fixed-step tick rate (its TICK_RATE default), which the baseline ticks at too. */
 const TICK_RATE = 30;
-const CONNECT_PER_SECOND = 100;
-const JOIN_TIMEOUT_MS = 60_000;
 
 /** The same bots against the bare Socket.IO crowd server (bare/bare-crowd-server.ts). */
 export interface BaselineResult {
@@ -59,8 +57,7 @@ export async function runBaseline(
       ...process.env,
       NODE_ENV: 'production',
       PORT: String(port),
-      PING_INTERVAL_MS: String(HEARTBEAT.pingIntervalMs),
-      PING_TIMEOUT_MS: String(HEARTBEAT.pingTimeoutMs),
+      ...HEARTBEAT_ENV,
       TICK_RATE: String(TICK_RATE),
       SNAPSHOT_RATE: String(opts.snapshotRate),
       SNAPSHOT_BYTES: String(Math.round(snapshotBytes)),

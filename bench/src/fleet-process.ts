@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { exited, forkTs, hasExited, nextChildMessage, stopChild } from './children.js';
 import type { ProcessWindow } from './fleet/merge-windows.js';
 import {
+  emptyFleetStatus,
   FLEET_CONFIG_ENV,
   type FleetConfig,
   type FleetStatus,
@@ -16,14 +17,7 @@ const WORKER = fileURLToPath(new URL('./fleet/worker.ts', import.meta.url));
 
 /** The parent's handle on one bot process of the fleet. */
 export class FleetProcess {
-  private latest: FleetStatus = {
-    type: 'status',
-    connecting: 0,
-    joined: 0,
-    reconnecting: 0,
-    failed: 0,
-    lastError: null,
-  };
+  private latest: FleetStatus = emptyFleetStatus();
   private readonly output = new OutputTail();
   private readonly waiters = new Set<(msg: FleetToParent | null) => void>();
   private fatal: string | null = null;

@@ -56,9 +56,9 @@ export interface ScenarioResult {
 const OTHER_CPU_WARN_PERCENT = 10;
 
 /** Joins arrive at this rate: fast enough to be quick, slow enough not to be a burst. */
-const CONNECT_PER_SECOND = 100;
+export const CONNECT_PER_SECOND = 100;
 /** Server start-up, then the time all bots get to join. */
-const JOIN_TIMEOUT_MS = 60_000;
+export const JOIN_TIMEOUT_MS = 60_000;
 /** At least this many must have joined to measure at all (some may still be connecting). */
 const MIN_JOINED_FRACTION = 0.95;
 

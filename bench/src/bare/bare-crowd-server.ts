@@ -12,7 +12,7 @@
  *   GET /healthz        200 when listening
  *   POST /api/session   a token that is never checked
  */
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import {
   ByteWriter,
   CHAT_NAMESPACE,
@@ -20,23 +20,15 @@ import {
   encodeSnapshot,
   GAME_NAMESPACE,
   type JoinAccepted,
-  MAX_TRANSPORT_BYTES,
-  perihelionParser,
   SESSION_PATH,
 } from '@perihelion/protocol';
-import { Server, type Socket } from 'socket.io';
+import type { Socket } from 'socket.io';
+import { bareSocketServer, json, listenUntilStopped, requireEnv } from './bare-common.js';
 
-const env = (name: string) => Number(process.env[name]);
-const port = env('PORT');
-const pingInterval = env('PING_INTERVAL_MS');
-const pingTimeout = env('PING_TIMEOUT_MS');
-const tickRate = env('TICK_RATE');
-const snapshotRate = env('SNAPSHOT_RATE');
-const snapshotBytes = env('SNAPSHOT_BYTES');
-if (![port, pingInterval, pingTimeout, tickRate, snapshotRate, snapshotBytes].every((v) => v > 0)) {
-  console.error('bare-crowd-server: PORT, PING_*, TICK_RATE, SNAPSHOT_RATE and SNAPSHOT_BYTES must be set');
-  process.exit(2);
-}
+const env = requireEnv('bare-crowd-server', ['TICK_RATE', 'SNAPSHOT_RATE', 'SNAPSHOT_BYTES']);
+const tickRate = env.TICK_RATE;
+const snapshotRate = env.SNAPSHOT_RATE;
+const snapshotBytes = env.SNAPSHOT_BYTES;
 
 interface Member {
   socket: Socket;
@@ -50,11 +42,6 @@ let tick = 0;
 let joined = 0;
 const header = new ByteWriter(64);
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
 const http = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/healthz') return json(res, 200, { status: 'ok' });
   if (req.method === 'POST' && req.url === SESSION_PATH) {
@@ -65,14 +52,7 @@ const http = createServer((req, res) => {
   json(res, 404, { error: 'not found' });
 });
 
-const io = new Server(http, {
-  transports: ['polling', 'websocket'],
-  maxHttpBufferSize: MAX_TRANSPORT_BYTES,
-  pingInterval,
-  pingTimeout,
-  serveClient: false,
-  parser: perihelionParser,
-});
+const io = bareSocketServer(http, env);
 
 io.of(GAME_NAMESPACE).on('connection', (socket) => {
   socket.on('join', (req: { sector?: string }, ack: (res: JoinAccepted) => void) => {
@@ -131,13 +111,4 @@ setInterval(() => {
   }
 }, 1000 / tickRate);
 
-http.listen(port, '127.0.0.1');
-
-function stop(): void {
-  io.close();
-  http.close();
-  setTimeout(() => process.exit(0), 200).unref();
-}
-process.on('SIGTERM', stop);
-// Ctrl-C reaches the whole process group; the bench decides when its children stop.
-process.on('SIGINT', () => {});
+listenUntilStopped(http, io, env.PORT);

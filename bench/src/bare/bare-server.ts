@@ -9,32 +9,16 @@
  *   GET /healthz   200 when listening
  *   POST /emit     {text, data?}: one `channel:messages` to the room, answered 201 {offset, at}
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import {
-  CHAT_NAMESPACE,
-  type ChannelMessages,
-  MAX_TRANSPORT_BYTES,
-  perihelionParser,
-} from '@perihelion/protocol';
-import { Server } from 'socket.io';
+import { createServer, type IncomingMessage } from 'node:http';
+import { CHAT_NAMESPACE, type ChannelMessages } from '@perihelion/protocol';
+import { bareSocketServer, json, listenUntilStopped, requireEnv } from './bare-common.js';
 
 const ROOM = 'global';
 const MAX_BODY = 4096;
 
-const port = Number(process.env.PORT);
-const pingInterval = Number(process.env.PING_INTERVAL_MS);
-const pingTimeout = Number(process.env.PING_TIMEOUT_MS);
-if (!(port > 0) || !(pingInterval > 0) || !(pingTimeout > 0)) {
-  console.error('bare-server: PORT, PING_INTERVAL_MS and PING_TIMEOUT_MS must be set (the bench sets them)');
-  process.exit(2);
-}
+const env = requireEnv('bare-server');
 
 let offset = 0;
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -70,14 +54,7 @@ const http = createServer((req, res) => {
   json(res, 404, { error: 'not found' });
 });
 
-const io = new Server(http, {
-  transports: ['polling', 'websocket'],
-  maxHttpBufferSize: MAX_TRANSPORT_BYTES,
-  pingInterval,
-  pingTimeout,
-  serveClient: false,
-  parser: perihelionParser,
-});
+const io = bareSocketServer(http, env);
 const chat = io.of(CHAT_NAMESPACE);
 chat.on('connection', (socket) => {
   socket.on('channel:subscribe', (req: { channel?: unknown }, ack?: (res: unknown) => void) => {
@@ -86,13 +63,4 @@ chat.on('connection', (socket) => {
   });
 });
 
-http.listen(port, '127.0.0.1');
-
-function stop(): void {
-  io.close();
-  http.close();
-  setTimeout(() => process.exit(0), 200).unref();
-}
-process.on('SIGTERM', stop);
-// Ctrl-C reaches the whole process group; the bench decides when its children stop.
-process.on('SIGINT', () => {});
+listenUntilStopped(http, io, env.PORT);

@@ -67,6 +67,11 @@ export interface FleetStatus {
   lastError: string | null;
 }
 
+/** A status with no bot yet. */
+export function emptyFleetStatus(): FleetStatus {
+  return { type: 'status', connecting: 0, joined: 0, reconnecting: 0, failed: 0, lastError: null };
+}
+
 export type FleetToParent =
   | FleetStatus
   | { type: 'measure-begun' }

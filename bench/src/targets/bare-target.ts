@@ -6,7 +6,7 @@ import { OutputTail } from '../output-tail.js';
 import { freePort } from '../server-process.js';
 import { MEMORY_PROBE_ARGS, requestMemory } from './memory-request.js';
 import {
-  HEARTBEAT,
+  HEARTBEAT_ENV,
   type PublishBody,
   type ServerMemory,
   START_TIMEOUT_MS,
@@ -42,8 +42,7 @@ export class BareTarget implements Target {
         ...process.env,
         NODE_ENV: 'production',
         PORT: String(port),
-        PING_INTERVAL_MS: String(HEARTBEAT.pingIntervalMs),
-        PING_TIMEOUT_MS: String(HEARTBEAT.pingTimeoutMs),
+        ...HEARTBEAT_ENV,
       },
     });
     const target = new BareTarget(child, `http://127.0.0.1:${port}`);

@@ -5,7 +5,7 @@ import { PerihelionServer } from '../perihelion-server.js';
 import { describeTally } from '../server-log.js';
 import {
   CHANNEL,
-  HEARTBEAT,
+  HEARTBEAT_ENV,
   type PublishBody,
   type ServerMemory,
   START_TIMEOUT_MS,
@@ -38,8 +38,7 @@ export class PerihelionTarget implements Target {
       env: {
         API_KEY: apiKey,
         SESSION_TTL_S: String(SESSION_TTL_S),
-        PING_INTERVAL_MS: String(HEARTBEAT.pingIntervalMs),
-        PING_TIMEOUT_MS: String(HEARTBEAT.pingTimeoutMs),
+        ...HEARTBEAT_ENV,
       },
     });
     return new PerihelionTarget(server, apiKey);

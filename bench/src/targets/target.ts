@@ -7,6 +7,12 @@ import type { StoreOptions } from '../store-options.js';
  */
 export const HEARTBEAT = { pingIntervalMs: 5000, pingTimeoutMs: 5000 } as const;
 
+/** HEARTBEAT as the environment of a server the bench starts. */
+export const HEARTBEAT_ENV = {
+  PING_INTERVAL_MS: String(HEARTBEAT.pingIntervalMs),
+  PING_TIMEOUT_MS: String(HEARTBEAT.pingTimeoutMs),
+} as const;
+
 /** A busy machine can take a while to start a server (tsx compiles it, PGlite loads): be patient. */
 export const START_TIMEOUT_MS = 120_000;
 
