@@ -1,4 +1,4 @@
-import type { WireEntity } from '@perihelion/protocol';
+import { EntityColumns, type WireEntity } from '@perihelion/protocol';
 import { describe, expect, it } from 'vitest';
 import { InterestGrid } from './interest-grid.js';
 
@@ -10,6 +10,24 @@ const at = (handle: number, qx: number, qy: number): WireEntity => ({
   qy,
   qa: 0,
 });
+
+/** A grid over `entities` (in any order), asked through the same API the room uses. */
+function gridOf(cellSize: number, entities: readonly WireEntity[]) {
+  const grid = new InterestGrid(cellSize);
+  let table = EntityColumns.of(entities);
+  grid.rebuild(table);
+  return {
+    rebuild(next: readonly WireEntity[]) {
+      table = EntityColumns.of(next);
+      grid.rebuild(table);
+    },
+    query(qx: number, qy: number, radius: number, exclude: number): WireEntity[] {
+      const rows = new Int32Array(table.length);
+      const count = grid.query(qx, qy, radius, exclude, rows);
+      return Array.from(rows.subarray(0, count), (row) => table.row(row));
+    },
+  };
+}
 
 /** A seeded generator (Park–Miller), so a failure replays; the engine does not depend on the game. */
 function seeded(seed: number): () => number {
@@ -26,8 +44,7 @@ describe('InterestGrid', () => {
     let h = 1000;
     for (let x = -2000; x <= 2000; x += 137)
       for (let y = -2000; y <= 2000; y += 151) entities.push(at(h--, x, y));
-    const grid = new InterestGrid(250);
-    grid.rebuild([...entities]);
+    const grid = gridOf(250, entities);
     const viewer = entities[200]!;
     const got = grid.query(viewer.qx, viewer.qy, 500, viewer.handle);
     const expected = entities
@@ -45,8 +62,7 @@ describe('InterestGrid', () => {
     const entities = Array.from({ length: n }, (_, i) =>
       at(i * 7 + 3, Math.round((random() - 0.5) * spread), Math.round((random() - 0.5) * spread)),
     );
-    const grid = new InterestGrid(400);
-    grid.rebuild([...entities].reverse());
+    const grid = gridOf(400, [...entities].reverse());
     for (let q = 0; q < 50; q++) {
       const qx = Math.round((random() - 0.5) * spread * 1.5);
       const qy = Math.round((random() - 0.5) * spread * 1.5);
@@ -60,8 +76,7 @@ describe('InterestGrid', () => {
   });
 
   it('answers nothing for an empty world, and forgets entities that are gone', () => {
-    const grid = new InterestGrid(100);
-    grid.rebuild([]);
+    const grid = gridOf(100, []);
     expect(grid.query(0, 0, 1000, 0)).toEqual([]);
     grid.rebuild([at(1, 0, 0), at(2, 10, 10)]);
     grid.rebuild([at(2, 10, 10)]);

@@ -1,4 +1,4 @@
-import type { WireEntity } from '@perihelion/protocol';
+import type { EntityColumns } from '@perihelion/protocol';
 
 /** More cells than this per entity means the entities are spread thin: cells are made coarser. */
 const MAX_CELLS_PER_ENTITY = 4;
@@ -10,16 +10,12 @@ const MIN_CELL_BUDGET = 4096;
  *
  * Laid out for the query loop, which runs for every member 20 times a second: positions in typed
  * arrays, and cells as one dense array over the entities' bounding box (cell c holds
- * items[start[c]] … items[start[c + 1] - 1]), so a query does no hashing and no allocation
- * beyond its result. Cells hold indices into the handle-sorted entity list; a query sorts the
- * indices it collects with the typed-array numeric sort, which yields the entities in handle
- * order, as the delta encoder needs them.
+ * items[start[c]] … items[start[c + 1] - 1]), so a query does no hashing and no allocation.
+ * Cells hold row numbers of the handle-sorted table; a query sorts the rows it collects with the
+ * typed-array numeric sort, which yields them in handle order, as the delta encoder needs them.
  */
 export class InterestGrid {
-  private entities: readonly WireEntity[] = [];
-  private xs = new Int32Array(256);
-  private ys = new Int32Array(256);
-  private handles = new Int32Array(256);
+  private table: EntityColumns | null = null;
   private cellOf = new Int32Array(256);
   private items = new Int32Array(256);
   private start = new Int32Array(MIN_CELL_BUDGET + 1);
@@ -33,24 +29,23 @@ export class InterestGrid {
   /** Half the view radius: the cells a query visits hug its circle more tightly than radius-sized ones. */
   constructor(private readonly cellSize: number) {}
 
-  rebuild(entities: WireEntity[]): void {
-    entities.sort((a, b) => a.handle - b.handle);
-    this.entities = entities;
-    const n = entities.length;
-    if (this.xs.length < n) this.grow(n * 2);
+  /** Indexes `table` (sorted by handle), which must not change until the next rebuild. */
+  rebuild(table: EntityColumns): void {
+    this.table = table;
+    const n = table.length;
+    if (this.cellOf.length < n) this.grow(n * 2);
+    const { qx: xs, qy: ys } = table;
     let minX = Number.POSITIVE_INFINITY;
     let minY = Number.POSITIVE_INFINITY;
     let maxX = Number.NEGATIVE_INFINITY;
     let maxY = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i++) {
-      const e = entities[i]!;
-      this.xs[i] = e.qx;
-      this.ys[i] = e.qy;
-      this.handles[i] = e.handle;
-      if (e.qx < minX) minX = e.qx;
-      if (e.qx > maxX) maxX = e.qx;
-      if (e.qy < minY) minY = e.qy;
-      if (e.qy > maxY) maxY = e.qy;
+      const x = xs[i]!;
+      const y = ys[i]!;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
     }
     if (n === 0) {
       this.cols = 0;
@@ -74,10 +69,7 @@ export class InterestGrid {
     start.fill(0, 0, cells + 1);
     // Counting sort of entity indices by cell: counts, prefix sums, then placement (ascending index).
     for (let i = 0; i < n; i++) {
-      const c =
-        (Math.floor(this.xs[i]! / size) - this.minCx) * this.rows +
-        Math.floor(this.ys[i]! / size) -
-        this.minCy;
+      const c = (Math.floor(xs[i]! / size) - this.minCx) * this.rows + Math.floor(ys[i]! / size) - this.minCy;
       this.cellOf[i] = c;
       start[c + 1]!++;
     }
@@ -87,16 +79,21 @@ export class InterestGrid {
     for (let i = 0; i < n; i++) this.items[next[this.cellOf[i]!]!++] = i;
   }
 
-  /** Entities within `radius` of (qx, qy), sorted by handle, excluding the one with handle `exclude`. */
-  query(qx: number, qy: number, radius: number, exclude: number): WireEntity[] {
-    if (this.cols === 0) return [];
+  /**
+   * Rows of the entities within `radius` of (qx, qy), excluding the one with handle `exclude`,
+   * written ascending (so in handle order) into `into`; returns how many. `into` must have room
+   * for every row of the table.
+   */
+  query(qx: number, qy: number, radius: number, exclude: number, into: Int32Array): number {
+    const table = this.table;
+    if (this.cols === 0 || table === null) return 0;
     const size = this.size;
     const cx0 = Math.max(0, Math.floor((qx - radius) / size) - this.minCx);
     const cx1 = Math.min(this.cols - 1, Math.floor((qx + radius) / size) - this.minCx);
     const cy0 = Math.max(0, Math.floor((qy - radius) / size) - this.minCy);
     const cy1 = Math.min(this.rows - 1, Math.floor((qy + radius) / size) - this.minCy);
-    const scratch = this.scratchFor(this.entities.length);
-    const { xs, ys, handles, items, start } = this;
+    const { qx: xs, qy: ys, handle: handles } = table;
+    const { items, start } = this;
     const r2 = radius * radius;
     let count = 0;
     for (let cx = cx0; cx <= cx1; cx++) {
@@ -106,14 +103,11 @@ export class InterestGrid {
         const i = items[k]!;
         const dx = xs[i]! - qx;
         const dy = ys[i]! - qy;
-        if (dx * dx + dy * dy <= r2 && handles[i] !== exclude) scratch[count++] = i;
+        if (dx * dx + dy * dy <= r2 && handles[i] !== exclude) into[count++] = i;
       }
     }
-    const picked = scratch.subarray(0, count).sort();
-    const all = this.entities;
-    const out = new Array<WireEntity>(count);
-    for (let k = 0; k < count; k++) out[k] = all[picked[k]!]!;
-    return out;
+    into.subarray(0, count).sort();
+    return count;
   }
 
   private scratchFor(length: number): Int32Array {
@@ -122,9 +116,6 @@ export class InterestGrid {
   }
 
   private grow(capacity: number): void {
-    this.xs = new Int32Array(capacity);
-    this.ys = new Int32Array(capacity);
-    this.handles = new Int32Array(capacity);
     this.cellOf = new Int32Array(capacity);
     this.items = new Int32Array(capacity);
   }

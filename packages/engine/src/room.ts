@@ -1,16 +1,16 @@
 import {
   ByteWriter,
-  encodeSnapshot,
-  quantizeAngle,
+  encodeSnapshotSelection,
   quantizePosition,
   type RosterEntry,
-  type WireEntity,
 } from '@perihelion/protocol';
 import { FixedStepLoop } from './fixed-step-loop.js';
 import { InterestGrid } from './interest-grid.js';
 import { type MemberLink, RoomMember } from './member.js';
 import { emptySnapshotTotals, type RoomStats } from './room-stats.js';
 import type { Simulation } from './simulation.js';
+import { SNAPSHOT_HISTORY_SIZE } from './snapshot-history.js';
+import { type WorldFrame, WorldFrames } from './world-frames.js';
 
 export interface RoomOptions {
   id: string;
@@ -51,6 +51,9 @@ export class Room {
   /** Members admitted so far, to spread their snapshot clocks (see spreadClock). */
   private admitted = 0;
   private readonly grid: InterestGrid;
+  private readonly worlds: WorldFrames;
+  /** Where each member's query writes its rows before they are encoded and remembered. */
+  private visibleRows = new Int32Array(256);
   private readonly writer = new ByteWriter(4096);
   private readonly viewRadiusQ: number;
   private readonly stats: RoomStats | undefined;
@@ -67,6 +70,7 @@ export class Room {
     this.snapshotsPerTick = Math.min(1, opts.snapshotRate / opts.tickRate);
     this.viewRadiusQ = quantizePosition(this.sim.viewRadius);
     this.grid = new InterestGrid(Math.max(1, Math.ceil(this.viewRadiusQ / 2)));
+    this.worlds = new WorldFrames(SNAPSHOT_HISTORY_SIZE, opts.tickRate, opts.snapshotRate);
     this.loop = new FixedStepLoop(opts.tickRate, this.runTick);
   }
 
@@ -150,39 +154,37 @@ export class Room {
   };
 
   private sendDueSnapshots(): void {
-    let gridBuilt = false;
+    let world: WorldFrame | null = null;
     for (const member of this.members.values()) {
       member.snapshotClock += this.snapshotsPerTick;
       if (member.snapshotClock < 1) continue;
       member.snapshotClock -= 1;
-      if (!gridBuilt) {
-        this.rebuildGrid();
-        gridBuilt = true;
-      }
-      this.sendSnapshot(member);
+      if (world === null) world = this.captureWorld();
+      this.sendSnapshot(member, world);
     }
   }
 
-  private rebuildGrid(): void {
-    const all: WireEntity[] = [];
-    for (const e of this.sim.entities()) {
-      all.push({
-        handle: e.handle,
-        kind: e.kind,
-        variant: e.variant,
-        qx: quantizePosition(e.x),
-        qy: quantizePosition(e.y),
-        qa: quantizeAngle(e.angle),
-      });
-    }
-    this.grid.rebuild(all);
+  /** The world as it is this tick, once for every member due a snapshot: quantized and indexed. */
+  private captureWorld(): WorldFrame {
+    const world = this.worlds.capture(this.sim.entities());
+    this.grid.rebuild(world.table);
+    if (this.visibleRows.length < world.table.length)
+      this.visibleRows = new Int32Array(world.table.length * 2);
+    return world;
   }
 
-  private sendSnapshot(member: RoomMember): void {
+  private sendSnapshot(member: RoomMember, world: WorldFrame): void {
     const focus = this.sim.focus(member.playerId);
-    const visible = focus
-      ? this.grid.query(quantizePosition(focus.x), quantizePosition(focus.y), this.viewRadiusQ, member.handle)
-      : [];
+    const rows = this.visibleRows;
+    const count = focus
+      ? this.grid.query(
+          quantizePosition(focus.x),
+          quantizePosition(focus.y),
+          this.viewRadiusQ,
+          member.handle,
+          rows,
+        )
+      : 0;
     // Keyframes always go out reliably, so the client is sure to hold the last one: when its
     // acknowledgements fall behind the history (a stalled client), deltas continue against that
     // keyframe instead of a keyframe every snapshot, which would only stall it further.
@@ -190,18 +192,13 @@ export class Room {
       ? null
       : (member.history.get(member.ackedSnapshotId) ?? member.history.get(member.lastKeyframeId));
     const id = ++member.lastSnapshotId;
-    const encoded = encodeSnapshot(
+    const encoded = encodeSnapshotSelection(
       this.writer,
-      {
-        id,
-        tick: this.tick,
-        ackSeq: member.lastAppliedSeq,
-        own: this.sim.ownState(member.playerId),
-        entities: visible,
-      },
+      { id, tick: this.tick, ackSeq: member.lastAppliedSeq, own: this.sim.ownState(member.playerId) },
+      { table: world.table, rows, count },
       baseline,
     );
-    member.history.remember(id, visible);
+    member.history.remember(id, world, rows, count);
     // No copy: the link copies the bytes into its frame before this buffer is reused.
     const bytes = this.writer.written();
     const reliable = baseline === null;

@@ -1,6 +1,7 @@
 export * from './auth.js';
 export * from './chat.js';
 export * from './codec/bytes.js';
+export * from './codec/entity-columns.js';
 export * from './codec/input.js';
 export * from './codec/quantize.js';
 export * from './codec/snapshot.js';

@@ -1,4 +1,5 @@
 import { ByteReader, ByteWriter } from './bytes.js';
+import { EntityColumns, type EntitySelection, selectAll } from './entity-columns.js';
 
 /**
  * One entity in world units (positions) and radians (angle): what a game's simulation exposes and
@@ -57,68 +58,111 @@ const F_Y = 4;
 const F_ANGLE = 8;
 const F_VARIANT = 16;
 
+/** The fixed part of a snapshot being encoded: everything but the entities. */
+export type SnapshotHead = Omit<SnapshotFrame, 'entities'>;
+
 /**
  * Encodes `frame` as a delta against `baseline` (a frame the client has acknowledged), or as a
- * keyframe when there is none. Both lists must be sorted by handle.
- *
- * Layout: u8 format, varuint id, varuint baselineId (delta only), varuint tick, varuint ackSeq,
- * u8 ownLength + f32s, varuint removedCount + handle gaps, varuint changedCount + records.
- * A record is a handle gap, a flag byte, then only the fields that changed (zigzag deltas).
+ * keyframe when there is none. Both lists must be sorted by handle. Convenience over
+ * encodeSnapshotSelection for callers that hold objects (tests, tools).
  */
 export function encodeSnapshot(
   out: ByteWriter,
   frame: SnapshotFrame,
   baseline: { id: number; entities: readonly WireEntity[] } | null,
 ): EncodeStats {
+  return encodeSnapshotSelection(
+    out,
+    frame,
+    selectAll(EntityColumns.of(frame.entities)),
+    baseline ? { id: baseline.id, entities: selectAll(EntityColumns.of(baseline.entities)) } : null,
+  );
+}
+
+/**
+ * Encodes a snapshot of the rows `current` selects, as a delta against `baseline` (what the client
+ * acknowledged) or as a keyframe when there is none. The two selections may point into different
+ * tables (different ticks of the same world).
+ *
+ * Layout: u8 format, varuint id, varuint baselineId (delta only), varuint tick, varuint ackSeq,
+ * u8 ownLength + f32s, varuint removedCount + handle gaps, varuint changedCount + records.
+ * A record is a handle gap, a flag byte, then only the fields that changed (zigzag deltas).
+ */
+export function encodeSnapshotSelection(
+  out: ByteWriter,
+  head: SnapshotHead,
+  current: EntitySelection,
+  baseline: { id: number; entities: EntitySelection } | null,
+): EncodeStats {
   out.reset();
   out.u8(baseline ? FORMAT_DELTA : FORMAT_KEYFRAME);
-  out.varuint(frame.id);
+  out.varuint(head.id);
   if (baseline) out.varuint(baseline.id);
-  out.varuint(frame.tick);
-  out.varuint(frame.ackSeq);
-  const own = frame.own;
+  out.varuint(head.tick);
+  out.varuint(head.ackSeq);
+  const own = head.own;
   out.u8(own ? own.length : 0);
   if (own) for (const v of own) out.f32(v);
 
-  // One merge walk over both handle-sorted lists writes removals and records into scratch
+  // One merge walk over both handle-sorted selections writes removals and records into scratch
   // buffers; counts go first on the wire so the reader knows how many of each follow.
-  const cur = frame.entities;
-  const base = baseline ? baseline.entities : EMPTY;
+  const cur = current.table;
+  const curRows = current.rows;
+  const curCount = current.count;
+  const base = baseline ? baseline.entities.table : cur;
+  const baseRows = baseline ? baseline.entities.rows : curRows;
+  const baseCount = baseline ? baseline.entities.count : 0;
   removedScratch.reset();
   recordScratch.reset();
+  const w = recordScratch;
   let removed = 0;
   let changed = 0;
   let prevRemoved = 0;
   let prev = 0;
   let i = 0;
   let j = 0;
-  while (i < cur.length || j < base.length) {
-    const e = i < cur.length ? cur[i]! : null;
-    const b = j < base.length ? base[j]! : null;
-    if (b && (!e || b.handle < e.handle)) {
-      removedScratch.varuint(b.handle - prevRemoved);
-      prevRemoved = b.handle;
+  while (i < curCount || j < baseCount) {
+    const c = i < curCount ? curRows[i]! : -1;
+    const b = j < baseCount ? baseRows[j]! : -1;
+    const handle = c >= 0 ? cur.handle[c]! : 0;
+    const baseHandle = b >= 0 ? base.handle[b]! : 0;
+    if (b >= 0 && (c < 0 || baseHandle < handle)) {
+      removedScratch.varuint(baseHandle - prevRemoved);
+      prevRemoved = baseHandle;
       removed++;
       j++;
       continue;
     }
-    const same = b !== null && e !== null && b.handle === e.handle ? b : null;
-    if (same) j++;
     i++;
-    const flags = diffFlags(same, e!);
-    if (flags === 0) continue;
+    const same = b >= 0 && baseHandle === handle;
+    if (same) j++;
+    let flags = F_NEW;
+    if (same && base.kind[b] === cur.kind[c]) {
+      // A different kind under the same handle cannot be expressed as a delta: sent in full.
+      flags = 0;
+      if (base.qx[b] !== cur.qx[c]) flags |= F_X;
+      if (base.qy[b] !== cur.qy[c]) flags |= F_Y;
+      if (base.qa[b] !== cur.qa[c]) flags |= F_ANGLE;
+      if (base.variant[b] !== cur.variant[c]) flags |= F_VARIANT;
+      if (flags === 0) continue;
+    }
     changed++;
-    recordScratch.varuint(e!.handle - prev);
-    prev = e!.handle;
-    if (flags === F_NEW || !same) {
-      writeFull(recordScratch, e!);
+    w.varuint(handle - prev);
+    prev = handle;
+    if (flags === F_NEW) {
+      w.u8(F_NEW);
+      w.u8(cur.kind[c]!);
+      w.u8(cur.variant[c]!);
+      w.varint(cur.qx[c]!);
+      w.varint(cur.qy[c]!);
+      w.u8(cur.qa[c]!);
       continue;
     }
-    recordScratch.u8(flags);
-    if (flags & F_X) recordScratch.varint(e!.qx - same.qx);
-    if (flags & F_Y) recordScratch.varint(e!.qy - same.qy);
-    if (flags & F_ANGLE) recordScratch.u8(e!.qa);
-    if (flags & F_VARIANT) recordScratch.u8(e!.variant);
+    w.u8(flags);
+    if (flags & F_X) w.varint(cur.qx[c]! - base.qx[b]!);
+    if (flags & F_Y) w.varint(cur.qy[c]! - base.qy[b]!);
+    if (flags & F_ANGLE) w.u8(cur.qa[c]!);
+    if (flags & F_VARIANT) w.u8(cur.variant[c]!);
   }
   out.varuint(removed);
   out.append(removedScratch);
@@ -127,33 +171,11 @@ export function encodeSnapshot(
   return { changed, recordBytes: recordScratch.length };
 }
 
-function writeFull(w: ByteWriter, e: WireEntity): void {
-  w.u8(F_NEW);
-  w.u8(e.kind);
-  w.u8(e.variant);
-  w.varint(e.qx);
-  w.varint(e.qy);
-  w.u8(e.qa);
-}
-
 // Encoding is synchronous, so one pair of scratch buffers serves every call.
 const removedScratch = new ByteWriter(256);
 const recordScratch = new ByteWriter(4096);
 
 const EMPTY: readonly WireEntity[] = [];
-
-function diffFlags(b: WireEntity | null, e: WireEntity): number {
-  if (!b) return F_NEW;
-  if (b === e) return 0;
-  let flags = 0;
-  if (b.qx !== e.qx) flags |= F_X;
-  if (b.qy !== e.qy) flags |= F_Y;
-  if (b.qa !== e.qa) flags |= F_ANGLE;
-  if (b.variant !== e.variant) flags |= F_VARIANT;
-  // A different kind under the same handle cannot be expressed as a delta: resend in full.
-  if (b.kind !== e.kind) flags = F_NEW;
-  return flags;
-}
 
 export interface DecodedSnapshot extends SnapshotFrame {
   /** 0 for a keyframe. */
