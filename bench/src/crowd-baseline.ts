@@ -53,6 +53,8 @@ export async function runBaseline(
   }
   show('starting server');
   const child = spawnTs(BARE_CROWD_SERVER, {
+    // The same profile the Perihelion row writes, beside it: the floor's own split of the time.
+    nodeArgs: opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}/bare`] : [],
     env: {
       ...process.env,
       NODE_ENV: 'production',

@@ -83,7 +83,7 @@ export const CROWD_USAGE = `crowd (the default): one crowded sector of game bots
   --seconds 20          measurement window
   --warmup 10           steady-state warm-up before measuring
   --sector bench        sector id the bots join
-  --profile             write server CPU profiles to bench/.out/profiles
+  --profile             write server CPU profiles to bench/.out/profiles (the baseline's in bare/)
   --eld-resolution 10   server event-loop monitor interval in ms (subtracted from lag)
   --quiet 600           before each run, wait up to 600 s for other processes to go quiet
   --snapshot-rate 20    the server's SNAPSHOT_RATE, snapshots/s per client (the server's default: 15)

@@ -2,10 +2,11 @@
  * Summarises a V8 .cpuprofile (as written by `pnpm bench -- --profile`, which runs the server with
  * --cpu-prof): where the time went, by function (self and inclusive) and by package.
  *
- *   pnpm --filter @perihelion/bench profile-summary .out/profiles/250-bots/<file>.cpuprofile [top] [--last S]
+ *   pnpm --filter @perihelion/bench profile-summary .out/profiles/250-bots/<file>.cpuprofile [top] [--last S | --first S]
  *
  * `--last S` keeps only the last S seconds of the profile: the bench stops the server right after
  * its measurement window, so that is the steady state without the start-up and the join ramp.
+ * `--first S` keeps only the first S seconds instead: the start-up and the join ramp.
  */
 import { readFileSync } from 'node:fs';
 
@@ -69,15 +70,20 @@ function main(): void {
   const args = process.argv.slice(2).filter((a) => a !== '--');
   const lastAt = args.indexOf('--last');
   const lastSeconds = lastAt >= 0 ? Number(args.splice(lastAt, 2)[1]) : Number.POSITIVE_INFINITY;
+  const firstAt = args.indexOf('--first');
+  const firstSeconds = firstAt >= 0 ? Number(args.splice(firstAt, 2)[1]) : Number.POSITIVE_INFINITY;
   const [file, topArg] = args;
-  if (!file || !(lastSeconds > 0)) {
-    console.error('usage: tsx src/profile-summary.ts <file.cpuprofile> [top=25] [--last seconds]');
+  if (!file || !(lastSeconds > 0) || !(firstSeconds > 0)) {
+    console.error(
+      'usage: tsx src/profile-summary.ts <file.cpuprofile> [top=25] [--last seconds | --first seconds]',
+    );
     process.exit(2);
   }
   const top = Number(topArg ?? 25);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const span = profile.timeDeltas.reduce((sum, dt) => sum + dt, 0);
   const from = span - lastSeconds * 1e6;
+  const to = firstSeconds * 1e6;
   let elapsed = 0;
   const byId = new Map<number, ProfileNode>();
   const parent = new Map<number, number>();
@@ -93,7 +99,7 @@ function main(): void {
   for (let i = 0; i < profile.samples.length; i++) {
     const dt = profile.timeDeltas[i] ?? 0;
     elapsed += dt;
-    if (elapsed < from) continue;
+    if (elapsed < from || elapsed > to) continue;
     const node = byId.get(profile.samples[i]!);
     if (!node) continue;
     total += dt;

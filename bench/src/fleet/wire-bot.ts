@@ -22,6 +22,10 @@ const JOIN_TIMEOUT_MS = 10_000;
 const PING_INTERVAL_MS = 2000;
 /** As the SDK's FixedStepper: a stalled bot drops its backlog instead of bursting it. */
 const MAX_STEPS_PER_FRAME = 5;
+/** As the SDK's reconnection delays (0.5 s doubling to 3 s, with jitter), for the first join only. */
+const RETRY_DELAY_MS = 500;
+const RETRY_DELAY_MAX_MS = 3000;
+const MAX_CONNECT_ATTEMPTS = 8;
 
 /**
  * A load-generating player that puts the same work on the server as the SDK's GameClient (a
@@ -30,7 +34,9 @@ const MAX_STEPS_PER_FRAME = 5;
  * directory subscribed), while doing as little as possible itself: it reads only each snapshot's
  * header (id, tick, ackSeq), never decodes the world and predicts nothing. That keeps 1,000
  * bots within one core, where SDK bots (which decode ~200 entities 20 times a second each) take a
- * core per ~300. It does not reconnect: a drop is counted and the bot stays out.
+ * core per ~300. Until it has joined it retries as the SDK does (a server saturated by the join
+ * ramp may not answer a handshake in time); once joined it does not reconnect: a drop is counted
+ * and the bot stays out.
  */
 export class WireBot implements FleetBot {
   private _status: BotStatus = 'connecting';
@@ -47,6 +53,8 @@ export class WireBot implements FleetBot {
   private pinger: ReturnType<typeof setInterval> | null = null;
   private readonly subscribed = new Set<string>();
   private readonly acks: AckClock;
+  private attempts = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly url: string,
@@ -64,6 +72,7 @@ export class WireBot implements FleetBot {
   }
 
   connect(): void {
+    this.attempts++;
     this.open().catch((err: unknown) => this.fail(err instanceof Error ? err.message : String(err)));
   }
 
@@ -86,6 +95,7 @@ export class WireBot implements FleetBot {
   }
 
   close(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this._status === 'closed') return;
     if (this.joined) this.game?.emit('leave');
     this.stop('closed');
@@ -115,9 +125,12 @@ export class WireBot implements FleetBot {
     this.game = game;
     this.chat = chat;
     game.on('connect', () => this.join(game));
-    game.on('connect_error', (err) => this.fail(`connect: ${err.message}`));
+    // Events of an attempt given up (a retry has replaced it) are ignored.
+    game.on('connect_error', (err) => {
+      if (this.game === game) this.fail(`connect: ${err.message}`);
+    });
     game.on('disconnect', (reason) => {
-      if (this._status !== 'closed') this.fail(`dropped: ${reason}`);
+      if (this.game === game && this._status !== 'closed') this.fail(`dropped: ${reason}`);
     });
     game.on('s', (data: unknown) => this.onSnapshot(data));
     game.on('server:error', (raw: unknown) => {
@@ -134,6 +147,7 @@ export class WireBot implements FleetBot {
 
   private join(game: Socket): void {
     game.timeout(JOIN_TIMEOUT_MS).emit('join', { sector: this.sector }, (err: Error | null, raw: unknown) => {
+      if (this.game !== game) return;
       if (err) return this.fail('join: no answer');
       const res = joinResultSchema.safeParse(raw);
       if (!res.success) return this.fail('join: malformed answer');
@@ -163,8 +177,15 @@ export class WireBot implements FleetBot {
   private fail(reason: string): void {
     if (this._status === 'closed' || this._status === 'failed') return;
     if (this._status === 'connected') this.meter.disconnected();
-    this.onError(reason);
     this.acks.dropPending();
+    if (this._status === 'connecting' && !this.joined && this.attempts < MAX_CONNECT_ATTEMPTS) {
+      this.onError(`${reason} (attempt ${this.attempts}, retrying)`);
+      this.stop('connecting');
+      const delay = Math.min(RETRY_DELAY_MAX_MS, RETRY_DELAY_MS * 2 ** (this.attempts - 1));
+      this.retryTimer = setTimeout(() => this.connect(), delay * (0.5 + Math.random()));
+      return;
+    }
+    this.onError(reason);
     this.stop('failed');
   }
 
@@ -173,8 +194,12 @@ export class WireBot implements FleetBot {
     this.joined = false;
     if (this.pinger) clearInterval(this.pinger);
     this.pinger = null;
-    this.chat?.disconnect();
-    this.game?.disconnect();
-    this.manager?.engine?.close();
+    const { chat, game, manager } = this;
+    this.chat = null;
+    this.game = null;
+    this.manager = null;
+    chat?.disconnect();
+    game?.disconnect();
+    manager?.engine?.close();
   }
 }
