@@ -43,6 +43,8 @@ describe('the protocol socket parser', () => {
       }
     };
     send('/game', 'i', 1);
+    send('/game', 'i', 11);
+    send('/game', 'in', 12);
     send('/game', 's', 2);
     send('/other', 'i', 3);
     send('/game', 'i', 4);
@@ -53,10 +55,16 @@ describe('the protocol socket parser', () => {
     })) {
       decoder.add(frame);
     }
-    untap();
+    const retapped: number[] = [];
+    const untapAgain = decoder.tap('/game', 'i', (payload) => retapped.push(payload[0]!));
+    send('/game', 'i', 6);
+    untap(); // no longer the handler: changes nothing
+    send('/game', 'i', 7);
+    untapAgain();
     send('/game', 'i', 5);
-    expect(tapped).toEqual([1, 4]);
-    expect(decoded).toEqual(['/game s', '/other i', '/game join', '/game i']);
+    expect(tapped).toEqual([1, 11, 4]);
+    expect(retapped).toEqual([6, 7]);
+    expect(decoded).toEqual(['/game in', '/game s', '/other i', '/game join', '/game i']);
   });
 
   it('decodes a compact frame back to the same event and bytes', () => {

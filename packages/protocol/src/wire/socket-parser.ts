@@ -114,6 +114,13 @@ function sameBytes(a: Uint8Array, frame: Uint8Array, end: number): boolean {
   return true;
 }
 
+/** Whether `frame` begins with the bytes of `header`. */
+function startsWith(frame: Uint8Array, header: Uint8Array): boolean {
+  if (frame.length < header.length) return false;
+  for (let i = 0; i < header.length; i++) if (frame[i] !== header[i]) return false;
+  return true;
+}
+
 /**
  * Reads a compact binary frame back into the packet it was encoded from. `cache` holds the names
  * of the previous frame's header (a connection sends the same few events over and over).
@@ -158,6 +165,11 @@ export class Decoder extends Emitter<Record<string, never>, Record<string, never
   private readonly headers: { last: HeaderNames | null } = { last: null };
   /** Handlers of tapped binary events, by namespace, then event. */
   private readonly taps = new Map<string, Map<string, (payload: Uint8Array) => void>>();
+  /**
+   * The last tapped frame's header and handler: a connection's next frame is usually the same
+   * event (an input step every tick), recognised by its header bytes alone, with no packet built.
+   */
+  private lastTap: { header: Uint8Array; handler: (payload: Uint8Array) => void } | null = null;
 
   constructor() {
     super();
@@ -180,11 +192,21 @@ export class Decoder extends Emitter<Record<string, never>, Record<string, never
       this.json.add(chunk);
       return;
     }
+    const fast = this.lastTap;
+    if (fast && startsWith(bytes, fast.header)) {
+      fast.handler(bytes.subarray(fast.header.length));
+      return;
+    }
     const packet = decodeCompactFrame(bytes, this.headers);
     const [event, payload] = packet.data as [string, Uint8Array];
     const tapped = this.taps.get(packet.nsp)?.get(event);
-    if (tapped) tapped(payload);
-    else this.emitReserved('decoded', packet);
+    if (tapped) {
+      // The cache holds exactly this frame's header now (see decodeCompactFrame).
+      this.lastTap = { header: this.headers.last!.bytes, handler: tapped };
+      tapped(payload);
+    } else {
+      this.emitReserved('decoded', packet);
+    }
   }
 
   /**
@@ -202,9 +224,11 @@ export class Decoder extends Emitter<Record<string, never>, Record<string, never
       this.taps.set(nsp, events);
     }
     events.set(event, handler);
+    this.lastTap = null;
     return () => {
       const current = this.taps.get(nsp);
       if (current?.get(event) !== handler) return;
+      this.lastTap = null;
       current.delete(event);
       if (current.size === 0) this.taps.delete(nsp);
     };
@@ -214,6 +238,7 @@ export class Decoder extends Emitter<Record<string, never>, Record<string, never
     this.json.destroy();
     this.pendingAttachments = 0;
     this.taps.clear();
+    this.lastTap = null;
   }
 }
 
