@@ -1,6 +1,11 @@
 import type { MachineInfo } from './machine.js';
 import { type BenchOptions, defaultOptions } from './options.js';
-import { heapAfterLeavePercent, otherCpuPercent, type ScenarioResult } from './scenario.js';
+import {
+  heapAfterLeavePercent,
+  heapDataAfterLeavePercent,
+  otherCpuPercent,
+  type ScenarioResult,
+} from './scenario.js';
 import { describeStore, storeCommandLine } from './store-options.js';
 import { int, markdownTable, mb, num, type Column as TableColumn, textTable } from './table.js';
 import { IDLE_SETTLE_MS } from './targets/memory-request.js';
@@ -64,6 +69,12 @@ const MEMORY_COLUMNS: Column[] = [
   { header: 'heap loaded MB', cell: (r) => mb(r.memory.loaded.heapUsedBytes, 1) },
   { header: 'heap after leave MB', cell: (r) => mb(r.memory.afterLeave?.heapUsedBytes ?? null, 1) },
   { header: 'heap after leave vs idle', cell: (r) => signedPercent(heapAfterLeavePercent(r.memory)) },
+  {
+    header: 'code idle / after MB',
+    cell: (r) =>
+      `${mb(r.memory.idle.codeBytes ?? null, 1)} / ${mb(r.memory.afterLeave?.codeBytes ?? null, 1)}`,
+  },
+  { header: 'heap data after vs idle', cell: (r) => signedPercent(heapDataAfterLeavePercent(r.memory)) },
 ];
 
 /** Everything a client received per snapshot, spread over the entities in it (framing included). */
@@ -104,7 +115,8 @@ function targetLines(results: readonly ScenarioResult[]): string[] {
     (r) =>
       `${r.bots} bots: RSS loaded ${mb(r.memory.loaded.rssBytes)} MB (target at 500 players: at most ` +
       `Colyseus's on the same box, ~110 MB); heap after leave vs idle ` +
-      `${signedPercent(heapAfterLeavePercent(r.memory))} (target: within ±10 %)`,
+      `${signedPercent(heapAfterLeavePercent(r.memory))} (target: within ±10 %), ` +
+      `${signedPercent(heapDataAfterLeavePercent(r.memory))} without compiled code`,
   );
 }
 

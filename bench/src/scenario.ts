@@ -211,6 +211,15 @@ export function heapAfterLeavePercent(memory: CrowdMemory): number {
   return idle !== null && after !== null && idle > 0 ? ((after - idle) / idle) * 100 : Number.NaN;
 }
 
+/** The same, without compiled code (V8's code space) in either reading: the data left behind. */
+export function heapDataAfterLeavePercent(memory: CrowdMemory): number {
+  const data = (m: ServerMemory | null | undefined) =>
+    m?.heapUsedBytes != null && m.codeBytes != null ? m.heapUsedBytes - m.codeBytes : null;
+  const idle = data(memory.idle);
+  const after = data(memory.afterLeave);
+  return idle !== null && after !== null && idle > 0 ? ((after - idle) / idle) * 100 : Number.NaN;
+}
+
 /** Task CPU used by anything but the server, the bots and the bench itself (100 % = one core). */
 export function otherCpuPercent(server: ServerWindowStats, fleet: FleetWindowStats): number {
   return Math.max(

@@ -19,12 +19,19 @@ export function requestMemory(child: ChildProcess, timeoutMs = 30_000): Promise<
   const id = nextId++;
   return new Promise((resolve, reject) => {
     const onMessage = (msg: unknown) => {
-      const m = msg as { type?: unknown; id?: unknown; rss?: unknown; heapUsed?: unknown } | null;
+      const m = msg as {
+        type?: unknown;
+        id?: unknown;
+        rss?: unknown;
+        heapUsed?: unknown;
+        codeSpaceUsed?: unknown;
+      } | null;
       if (m?.type !== 'bench:memory' || m.id !== id) return;
       finish();
       resolve({
         rssBytes: typeof m.rss === 'number' ? m.rss : null,
         heapUsedBytes: typeof m.heapUsed === 'number' ? m.heapUsed : null,
+        codeBytes: typeof m.codeSpaceUsed === 'number' ? m.codeSpaceUsed : null,
       });
     };
     const onExit = () => {

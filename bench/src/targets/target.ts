@@ -32,6 +32,8 @@ export interface ServerMemory {
   rssBytes: number | null;
   /** V8 heap in use. */
   heapUsedBytes: number | null;
+  /** Of which compiled code (V8's code space): grows as the JIT optimises hot paths, not with data. */
+  codeBytes?: number | null;
 }
 
 /** A fan-out message as the bench publishes it: the same text and data go to either server. */
