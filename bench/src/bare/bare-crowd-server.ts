@@ -17,7 +17,8 @@ import {
   ByteWriter,
   CHAT_NAMESPACE,
   decodeInput,
-  encodeSnapshot,
+  EntityColumns,
+  encodeSnapshotSelection,
   GAME_NAMESPACE,
   type JoinAccepted,
   SESSION_PATH,
@@ -87,11 +88,15 @@ io.of(CHAT_NAMESPACE).on('connection', (socket) => {
   socket.on('channel:subscribe', (_req: unknown, ack?: (res: unknown) => void) => ack?.({ ok: true }));
 });
 
+/** No entities, built once: the floor does no per-snapshot work beyond the header and the send. */
+const NOTHING = { table: new EntityColumns(), rows: new Int32Array(0), count: 0 };
+
 /** One snapshot: a real header (what the bots read) padded to the size Perihelion sent. */
 function snapshotFor(member: Member): Uint8Array {
-  encodeSnapshot(
+  encodeSnapshotSelection(
     header,
-    { id: ++member.snapshotId, tick, ackSeq: member.lastSeq, own: null, entities: [] },
+    { id: ++member.snapshotId, tick, ackSeq: member.lastSeq, own: null },
+    NOTHING,
     null,
   );
   const head = header.written();
