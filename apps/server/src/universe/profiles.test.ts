@@ -1,5 +1,6 @@
 import { inventories, players } from '@perihelion/db';
 import { testStoreTargets } from '@perihelion/db/testing';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { StoredProfiles } from './profiles.js';
 
@@ -28,6 +29,31 @@ describe.each(targets)('stored profiles on $name', (target) => {
           const again = await profiles.identify({ token: guest.token });
           expect(again.playerId).toBe(guest.playerId);
         }
+      } finally {
+        await store.destroy();
+      }
+    },
+  );
+
+  it.skipIf(target.skipReason !== null)(
+    'profiles read together (one batched query) are each their own, as stored when asked',
+    async () => {
+      const store = await target.open();
+      try {
+        const profiles = new StoredProfiles(store.db, 100, () => 'Guest');
+        const guests = await Promise.all(Array.from({ length: 40 }, () => profiles.identify({})));
+        await store.db
+          .update(inventories)
+          .set({ ore: 7 })
+          .where(eq(inventories.playerId, guests[3]!.playerId));
+        const read = await Promise.all([
+          ...guests.map((g) => profiles.profile(g.playerId)),
+          profiles.profile('nobody'),
+        ]);
+        expect(read.at(-1)).toBeNull();
+        expect(read.slice(0, 40).map((p) => p?.id)).toEqual(guests.map((g) => g.playerId));
+        expect(read[3]?.ore).toBe(7);
+        expect(read.filter((p) => p?.ore === 0)).toHaveLength(39);
       } finally {
         await store.destroy();
       }

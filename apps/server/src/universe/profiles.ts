@@ -8,7 +8,7 @@ import {
   STORE_BATCH_LINGER_MS,
 } from '@perihelion/engine';
 import type { Profile } from '@perihelion/protocol';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 
 /** Tokens are stored only as hashes: a leaked database does not let anyone play as its players. */
 function hashToken(token: string): string {
@@ -27,6 +27,8 @@ export class StoredProfiles implements IdentityProvider {
    * per batch instead of four statements per guest (a crowd arriving at once, a bench).
    */
   private readonly creations: Batcher<void>;
+  /** Profiles read together (players connecting at once) share one query. */
+  private readonly reads: Batcher<Profile | null>;
 
   constructor(
     private readonly db: Db,
@@ -47,6 +49,14 @@ export class StoredProfiles implements IdentityProvider {
       },
       { lingerMs: STORE_BATCH_LINGER_MS },
     );
+    this.reads = new Batcher(
+      async (_, ids) => {
+        const rows = await this.select(this.db).where(inArray(players.id, ids));
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      { lingerMs: STORE_BATCH_LINGER_MS },
+    );
   }
 
   async identify(claim: { token?: string | undefined; name?: string | undefined }): Promise<Identity> {
@@ -62,13 +72,21 @@ export class StoredProfiles implements IdentityProvider {
     return this.create(claim.name ?? this.newName());
   }
 
-  async profile(playerId: string, exec: Executor = this.db): Promise<Profile | null> {
-    const [row] = await exec
+  /**
+   * The player's profile as stored now (batched with other reads; with a transaction `exec`, read
+   * inside it).
+   */
+  async profile(playerId: string, exec?: Executor): Promise<Profile | null> {
+    if (!exec || exec === this.db) return this.reads.load('', playerId);
+    const [row] = await this.select(exec).where(eq(players.id, playerId));
+    return row ?? null;
+  }
+
+  private select(exec: Executor) {
+    return exec
       .select({ id: players.id, name: players.name, ore: inventories.ore, credits: inventories.credits })
       .from(players)
-      .innerJoin(inventories, eq(inventories.playerId, players.id))
-      .where(eq(players.id, playerId));
-    return row ?? null;
+      .innerJoin(inventories, eq(inventories.playerId, players.id));
   }
 
   private async create(name: string): Promise<Identity> {

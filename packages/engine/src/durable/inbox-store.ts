@@ -1,6 +1,6 @@
 import { type Executor, notifications, players } from '@perihelion/db';
 import type { InboxMessage } from '@perihelion/protocol';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 
 /** A durable notification as a client receives it: the protocol's message, defined once there. */
 export type { InboxMessage };
@@ -85,6 +85,18 @@ export async function inboxCursor(
     .from(players)
     .where(eq(players.id, playerId));
   return row ?? null;
+}
+
+/** inboxCursor for several players in one query; players not found are absent from the map. */
+export async function inboxCursors(
+  exec: Executor,
+  playerIds: readonly string[],
+): Promise<Map<string, { acked: number; seq: number }>> {
+  const rows = await exec
+    .select({ id: players.id, acked: players.inboxAcked, seq: players.inboxSeq })
+    .from(players)
+    .where(inArray(players.id, [...playerIds]));
+  return new Map(rows.map(({ id, acked, seq }) => [id, { acked, seq }]));
 }
 
 /**

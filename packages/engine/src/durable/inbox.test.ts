@@ -214,6 +214,22 @@ describe.each(targets)('Inbox on $name', (target) => {
     },
   );
 
+  run('a connection with nothing unacknowledged still gets what is posted while it connects', async () => {
+    const { inbox, connect, post } = setup();
+    const [ada, bob] = [await createPlayer(store.db), await createPlayer(store.db)];
+    // Racing the connection's first read, either side of it.
+    const [desk] = await Promise.all([connect(ada), post(ada, 'welcome').then(() => inbox.flush(ada))]);
+    await inbox.flush(ada);
+    expect(desk.seqs).toEqual([1]);
+    for (let i = 1; i <= 3; i++) await post(bob, `m${i}`);
+    await inbox.ack(bob, 3);
+    const phone = await connect(bob);
+    expect(phone.seqs).toEqual([]);
+    await post(bob, 'm4');
+    await inbox.flush(bob);
+    expect(phone.seqs).toEqual([4]);
+  });
+
   run('refuses a window that is not a positive integer', () => {
     for (const window of [0, -1, 2.5, Number.NaN]) expect(() => setup({ window })).toThrow('window');
   });

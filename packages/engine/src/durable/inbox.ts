@@ -1,10 +1,12 @@
 import type { Db, Executor } from '@perihelion/db';
 import type { Logger } from 'pino';
+import { Batcher, STORE_BATCH_LINGER_MS } from '../batcher.js';
 import {
   acknowledge,
   INBOX_PAGE,
   type InboxMessage,
   inboxCursor,
+  inboxCursors,
   insertNotification,
   type NewNotification,
   notificationsAfter,
@@ -70,9 +72,18 @@ export class Inbox {
   private readonly window: number;
   private readonly deliveries = new Map<string, Delivery>();
   private readonly readers = new Map<string, Reader>();
+  /** Connections arriving together read their players' cursors in one query (see Batcher). */
+  private readonly cursors: Batcher<{ acked: number; seq: number } | null>;
 
   constructor(opts: InboxOptions) {
     this.db = opts.db;
+    this.cursors = new Batcher(
+      async (_, ids) => {
+        const found = await inboxCursors(this.db, ids);
+        return ids.map((id) => found.get(id) ?? null);
+      },
+      { lingerMs: STORE_BATCH_LINGER_MS },
+    );
     this.logger = opts.logger;
     this.connectionsOf = opts.connectionsOf;
     this.window = opts.window ?? DEFAULT_WINDOW;
@@ -185,10 +196,13 @@ export class Inbox {
     let sentUpTo = delivery.sentUpTo;
     let acked = delivery.reader.acked;
     if (sentUpTo === null || acked === null) {
-      const cursor = await inboxCursor(this.db, delivery.playerId);
+      const cursor = await this.cursors.load('', delivery.playerId);
       if (!cursor) return; // unknown player: nothing to send (tried again on the next flush)
       acked = learnAck(delivery.reader, cursor.acked);
       sentUpTo = delivery.sentUpTo ??= acked;
+      // Nothing issued beyond it (most connections, every new guest): no page to read. A
+      // notification committed after this read is flushed to this connection, already tracked.
+      if (cursor.seq <= sentUpTo) return;
     }
     for (;;) {
       // The window is read again before each page: an ack during the last read may have moved it.
