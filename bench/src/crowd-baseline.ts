@@ -8,7 +8,7 @@ import { waitForHttpOk } from './http-json.js';
 import { OutputTail } from './output-tail.js';
 import type { Progress } from './progress.js';
 import { waitForQuietMachine } from './quiet-machine.js';
-import { CONNECT_PER_SECOND, JOIN_TIMEOUT_MS, type ScenarioOptions } from './scenario.js';
+import { CONNECT_PER_SECOND, joinTimeoutMs, type ScenarioOptions } from './scenario.js';
 import { freePort } from './server-process.js';
 import { int, markdownTable, num, type Column as TableColumn, textTable } from './table.js';
 import { HEARTBEAT_ENV, START_TIMEOUT_MS } from './targets/target.js';
@@ -86,7 +86,7 @@ export async function runBaseline(
       connectPerSecond: CONNECT_PER_SECOND,
       profileDir: null,
     });
-    await fleet.waitForJoined(JOIN_TIMEOUT_MS, signal);
+    await fleet.waitForJoined(joinTimeoutMs(opts.bots), signal);
     show('warming up', opts.warmupSeconds);
     await sleep(opts.warmupSeconds * 1000, undefined, { signal });
     show('measuring', opts.seconds);

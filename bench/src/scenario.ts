@@ -57,8 +57,13 @@ const OTHER_CPU_WARN_PERCENT = 10;
 
 /** Joins arrive at this rate: fast enough to be quick, slow enough not to be a burst. */
 export const CONNECT_PER_SECOND = 100;
-/** Server start-up, then the time all bots get to join. */
-export const JOIN_TIMEOUT_MS = 60_000;
+/**
+ * The time all bots get to join: a minute, plus 60 ms a bot, since a server busy with the bots
+ * already in admits the rest more slowly than they arrive (and they retry, as the SDK does).
+ */
+export function joinTimeoutMs(bots: number): number {
+  return 60_000 + 60 * bots;
+}
 /** At least this many must have joined to measure at all (some may still be connecting). */
 const MIN_JOINED_FRACTION = 0.95;
 
@@ -121,7 +126,7 @@ export async function runScenario(
     });
     const notes: string[] = [];
     try {
-      await fleet.waitForJoined(JOIN_TIMEOUT_MS, signal);
+      await fleet.waitForJoined(joinTimeoutMs(opts.bots), signal);
     } catch (err) {
       signal.throwIfAborted();
       const joined = fleet.status.joined;
