@@ -7,6 +7,9 @@ export interface WorldFrame {
   readonly capture: number;
 }
 
+/** Most worlds a room keeps (at 30 Hz, 20 snapshots/s it needs 66). */
+const MAX_FRAMES = 256;
+
 class Frame implements WorldFrame {
   readonly table = new EntityColumns();
   capture = 0;
@@ -23,8 +26,13 @@ export class WorldFrames {
   private captures = 0;
 
   constructor(historySize: number, tickRate: number, snapshotRate: number) {
-    const ticksPerSnapshot = Math.max(1, Math.ceil(tickRate / Math.max(snapshotRate, 1e-6)));
-    const size = historySize * ticksPerSnapshot + 2;
+    if (!(snapshotRate > 0) || !(tickRate > 0)) {
+      throw new RangeError(`tick and snapshot rates must be positive (got ${tickRate}, ${snapshotRate})`);
+    }
+    const ticksPerSnapshot = Math.max(1, Math.ceil(tickRate / snapshotRate));
+    // Capped: at very low snapshot rates, a baseline older than the ring is simply not found
+    // (checked by capture number) and the member gets a keyframe; memory stays bounded.
+    const size = Math.min(MAX_FRAMES, historySize * ticksPerSnapshot + 2);
     this.frames = Array.from({ length: size }, () => new Frame());
   }
 
@@ -37,7 +45,7 @@ export class WorldFrames {
     const frame = this.frames[this.captures % this.frames.length]!;
     frame.capture = ++this.captures;
     const table = frame.table;
-    table.reset(table.length);
+    table.reset(0);
     for (const e of entities) {
       table.push(
         e.handle,

@@ -46,6 +46,9 @@ export class MiningBank {
   private async write(onlyPlayer?: string): Promise<void> {
     this.collect();
     const batch = [...this.pending].filter(([p, ore]) => ore > 0 && (!onlyPlayer || p === onlyPlayer));
+    // Profiles are pushed after every save of the pass, together: their reads share one batch
+    // instead of each waiting for its own before the next player's save.
+    const pushes: Promise<void>[] = [];
     for (const [playerId, ore] of batch) {
       try {
         await this.ctx.db
@@ -54,10 +57,18 @@ export class MiningBank {
           .where(eq(inventories.playerId, playerId));
         this.pending.set(playerId, (this.pending.get(playerId) ?? ore) - ore);
         if (this.pending.get(playerId) === 0) this.pending.delete(playerId);
-        await this.ctx.pushProfile(playerId);
       } catch (err) {
         this.ctx.logger.warn({ err, player: playerId, ore }, 'could not save mined ore; will retry');
+        continue;
       }
+      pushes.push(
+        this.ctx
+          .pushProfile(playerId)
+          .catch((err: unknown) =>
+            this.ctx.logger.warn({ err, player: playerId }, 'could not push a profile'),
+          ),
+      );
     }
+    await Promise.all(pushes);
   }
 }

@@ -117,7 +117,8 @@ export class Inbox {
 
   /**
    * A new connection: resolves once its unacknowledged backlog was sent, in order, as far as the
-   * window allows (never rejects).
+   * window allows (never rejects). Call it only once `connectionsOf` lists the connection: a post
+   * committed after its first read reaches it through that post's flush.
    */
   connected(playerId: string, conn: InboxConnection): Promise<void> {
     return this.deliver(this.track(playerId, conn));

@@ -1,5 +1,8 @@
 import type { WireEntity } from './snapshot.js';
 
+/** Rows a table can sort (keys are handle × ROW_SPAN + row, exact in a double). */
+const ROW_SPAN = 2 ** 21;
+
 /**
  * A world's quantized entities in columns (one typed array per field), sorted by handle: what a
  * server captures once per tick and every member's snapshot then points into. Rows are reused
@@ -13,6 +16,10 @@ export class EntityColumns {
   qy = new Int32Array(0);
   qa = new Uint8Array(0);
   length = 0;
+  private sortKeys = new Float64Array(0);
+  private sortInts = new Int32Array(0);
+  private sortBytes = new Uint8Array(0);
+  private sortCopy = new Int32Array(0);
 
   /** Empties the table, keeping room for at least `capacity` rows. */
   reset(capacity: number): void {
@@ -32,23 +39,47 @@ export class EntityColumns {
     this.qa[i] = qa;
   }
 
-  /** Sorts the rows by handle (a no-op pass when they already are, the usual case). */
+  /**
+   * Sorts the rows by handle: one check when they already are; otherwise a numeric sort of
+   * (handle, row) keys and a permutation through reused buffers, so a world listed in another
+   * order (a game's entities by kind, say) costs no garbage per capture.
+   */
   sortByHandle(): void {
     const n = this.length;
     let sorted = true;
     for (let i = 1; i < n && sorted; i++) sorted = this.handle[i - 1]! < this.handle[i]!;
     if (sorted) return;
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.handle[a]! - this.handle[b]!);
-    const copy = (column: Int32Array | Uint8Array) => {
-      const before = column.slice(0, n);
-      for (let i = 0; i < n; i++) column[i] = before[order[i]!]!;
-    };
-    copy(this.handle);
-    copy(this.kind);
-    copy(this.variant);
-    copy(this.qx);
-    copy(this.qy);
-    copy(this.qa);
+    if (this.sortKeys.length < n) {
+      this.sortKeys = new Float64Array(this.handle.length);
+      this.sortInts = new Int32Array(this.handle.length);
+    }
+    // Handles are below 2^31 and rows below 2^21: the key is exact in a double.
+    const keys = this.sortKeys.subarray(0, n);
+    for (let i = 0; i < n; i++) keys[i] = this.handle[i]! * ROW_SPAN + i;
+    keys.sort();
+    const order = this.sortInts;
+    for (let i = 0; i < n; i++) order[i] = keys[i]! % ROW_SPAN;
+    this.permute(this.handle, order, n);
+    this.permute(this.qx, order, n);
+    this.permute(this.qy, order, n);
+    this.permute(this.kind, order, n);
+    this.permute(this.variant, order, n);
+    this.permute(this.qa, order, n);
+  }
+
+  /** column[i] = column[order[i]] for the first n rows, through a reused copy. */
+  private permute(column: Int32Array | Uint8Array, order: Int32Array, n: number): void {
+    if (column instanceof Int32Array) {
+      if (this.sortCopy.length < n) this.sortCopy = new Int32Array(this.handle.length);
+      const copy = this.sortCopy;
+      copy.set(column.subarray(0, n));
+      for (let i = 0; i < n; i++) column[i] = copy[order[i]!]!;
+    } else {
+      if (this.sortBytes.length < n) this.sortBytes = new Uint8Array(this.handle.length);
+      const copy = this.sortBytes;
+      copy.set(column.subarray(0, n));
+      for (let i = 0; i < n; i++) column[i] = copy[order[i]!]!;
+    }
   }
 
   /** Row `i` as an object (tests and tools; the hot path reads the columns). */
