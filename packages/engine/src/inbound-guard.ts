@@ -34,6 +34,9 @@ export type Verdict =
       ack: ((...args: unknown[]) => void) | null;
     };
 
+/** One empty table for every guard without shortcuts (guards are per connection). */
+const NO_SHORTCUTS: Readonly<Record<string, (value: unknown) => unknown>> = Object.freeze({});
+
 /**
  * Checks every incoming message of one connection before any handler sees it: rate, known event,
  * size and shape. Each problem is answered with a typed error and charged to the sender; a sender
@@ -42,7 +45,8 @@ export type Verdict =
 export class InboundGuard {
   private readonly rate: TokenBucket;
   private readonly violations: TokenBucket;
-  private lastReported = new Map<string, number>();
+  /** When a rate-limit error was last reported (other errors are always reported). */
+  private lastRateReport = Number.NEGATIVE_INFINITY;
 
   /**
    * `shortcuts`: per event, a cheap check returning the validated value (or undefined: the schema
@@ -51,7 +55,7 @@ export class InboundGuard {
   constructor(
     private readonly schemas: Readonly<Record<string, z.ZodType>>,
     limits: GuardLimits = DEFAULT_GUARD_LIMITS,
-    private readonly shortcuts: Readonly<Record<string, (value: unknown) => unknown>> = {},
+    private readonly shortcuts: Readonly<Record<string, (value: unknown) => unknown>> = NO_SHORTCUTS,
   ) {
     this.rate = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
     this.violations = new TokenBucket(limits.violationBurst, limits.violationsPerSecond);
@@ -121,10 +125,12 @@ export class InboundGuard {
     ack: ((...args: unknown[]) => void) | null,
   ): Verdict {
     const abusive = !this.charge();
-    const now = performance.now();
-    const last = this.lastReported.get(code) ?? Number.NEGATIVE_INFINITY;
-    const report = now - last >= 1000 || code !== 'RATE_LIMITED';
-    if (report) this.lastReported.set(code, now);
+    let report = true;
+    if (code === 'RATE_LIMITED') {
+      const now = performance.now();
+      report = now - this.lastRateReport >= 1000;
+      if (report) this.lastRateReport = now;
+    }
     return { ok: false, error: protocolError(code, message, event), report, abusive, ack };
   }
 }

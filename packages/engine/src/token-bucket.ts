@@ -1,3 +1,6 @@
+/** Shared by every bucket that is not given a clock (one function, not one per bucket). */
+const performanceNow = (): number => performance.now();
+
 /** Classic token bucket: `capacity` burst, refilled continuously at `ratePerSecond`. */
 export class TokenBucket {
   private tokens: number;
@@ -6,7 +9,7 @@ export class TokenBucket {
   constructor(
     private readonly capacity: number,
     private readonly ratePerSecond: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = performanceNow,
   ) {
     this.tokens = capacity;
     this.last = now();

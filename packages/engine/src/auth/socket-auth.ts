@@ -48,6 +48,7 @@ export class SocketAuth {
     admitHandshake(socket.handshake.auth, this.opts.authenticator).then(
       (principal) => {
         this.admitted.set(socket, principal);
+        forgetToken(socket.handshake.auth);
         next();
       },
       (err: unknown) => {
@@ -86,6 +87,8 @@ export class SocketAuth {
       onExpired: (p) => this.log.info({ player: p.playerId, conn: socket.id }, 'session expired'),
     });
     this.expiries.set(socket, expiry);
+    // The principal lives on in the expiry: the admission record is not needed any more.
+    this.admitted.delete(socket);
     socket.once('disconnect', () => expiry.stop());
     return principal;
   }
@@ -105,5 +108,15 @@ export class SocketAuth {
       };
     }
     return expiry.renew(accessToken);
+  }
+}
+
+/**
+ * Socket.IO keeps each socket's handshake for the connection's life: once admitted, the access
+ * token in it (~300 bytes a connection) is not kept; renewals bring their own.
+ */
+function forgetToken(auth: unknown): void {
+  if (auth !== null && typeof auth === 'object' && 'accessToken' in auth) {
+    delete (auth as { accessToken?: unknown }).accessToken;
   }
 }
