@@ -91,6 +91,25 @@ describe('channel presence', () => {
     expect(p.list('elsewhere')).toEqual([]);
   });
 
+  it('three tabs, repeated joins and leaves of one: present until the last tab leaves', () => {
+    const p = make(0);
+    p.join('global', ada, 'c1');
+    p.join('global', ada, 'c1');
+    p.join('global', ada, 'c2');
+    p.join('global', ada, 'c3');
+    vi.advanceTimersByTime(PRESENCE_BATCH_MS);
+    changes = [];
+    for (const conn of ['c2', 'c2', 'c1', 'c9']) p.leave('global', 'ada', conn);
+    p.join('global', ada, 'c4');
+    p.leave('global', 'ada', 'c3');
+    vi.advanceTimersByTime(PRESENCE_BATCH_MS * 2);
+    expect(changes).toEqual([]);
+    expect(p.count('global')).toBe(1);
+    p.leave('global', 'ada', 'c4');
+    vi.advanceTimersByTime(PRESENCE_BATCH_MS);
+    expect(changes).toEqual([{ channel: 'global', joined: [], left: ['ada'], count: 0 }]);
+  });
+
   it('announces a leave only after the grace, and a quick return announces nothing', () => {
     const p = make(5000);
     p.join('global', ada, 'c1');

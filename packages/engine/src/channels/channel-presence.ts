@@ -45,10 +45,35 @@ export interface ChannelPresenceOptions {
 
 interface Present {
   entry: PresenceEntry;
-  /** The player's connections subscribed to the channel. */
-  readonly conns: Set<string>;
+  /**
+   * The player's connections subscribed to the channel: one id (most players have one tab, and a
+   * Set costs ~150 bytes each in a channel of thousands), a Set only for several, null for none.
+   */
+  conns: string | Set<string> | null;
   /** The pending "left" once the last connection went, cancelled when one comes back. */
   leaving: ReturnType<typeof setTimeout> | null;
+}
+
+function addConn(p: Present, connId: string): void {
+  if (p.conns === null) p.conns = connId;
+  else if (typeof p.conns === 'string') {
+    if (p.conns !== connId) p.conns = new Set([p.conns, connId]);
+  } else p.conns.add(connId);
+}
+
+/** Removes the connection; false when it was not there. */
+function removeConn(p: Present, connId: string): boolean {
+  if (p.conns === connId) {
+    p.conns = null;
+    return true;
+  }
+  if (p.conns === null || typeof p.conns === 'string' || !p.conns.delete(connId)) return false;
+  if (p.conns.size === 1) p.conns = p.conns.values().next().value ?? null;
+  return true;
+}
+
+function hasConns(p: Present): boolean {
+  return p.conns !== null;
 }
 
 const NOBODY: PresenceSnapshot = Object.freeze({ players: Object.freeze([]), count: 0 });
@@ -106,7 +131,7 @@ export class ChannelPresence {
     const entry = { id: player.id, name: player.name };
     const known = roster.players.get(player.id);
     if (known) {
-      known.conns.add(connId);
+      addConn(known, connId);
       if (known.leaving) clearTimeout(known.leaving);
       known.leaving = null;
       if (known.entry.name === entry.name) return;
@@ -118,7 +143,7 @@ export class ChannelPresence {
       }
       return;
     }
-    roster.players.set(entry.id, { entry, conns: new Set([connId]), leaving: null });
+    roster.players.set(entry.id, { entry, conns: connId, leaving: null });
     const listed = roster.listed.size < this.listMax;
     if (listed) roster.listed.set(entry.id, entry);
     this.changed(channel, roster, listed);
@@ -128,7 +153,7 @@ export class ChannelPresence {
   leave(channel: string, playerId: string, connId: string): void {
     const roster = this.channels.get(channel);
     const known = roster?.players.get(playerId);
-    if (!roster || !known?.conns.delete(connId) || known.conns.size > 0) return;
+    if (!roster || !known || !removeConn(known, connId) || hasConns(known)) return;
     if (this.opts.graceMs === 0) {
       this.forget(channel, roster, playerId, known);
       return;
@@ -167,7 +192,7 @@ export class ChannelPresence {
   private forget(channel: string, roster: Roster, playerId: string, known: Present): void {
     // Defensive: a rejoin cancels the timer, but a stale one must never drop a present player.
     if (this.channels.get(channel) !== roster || roster.players.get(playerId) !== known) return;
-    if (known.conns.size > 0) return;
+    if (hasConns(known)) return;
     roster.players.delete(playerId);
     const wasListed = roster.listed.delete(playerId);
     if (wasListed) this.refill(roster);

@@ -33,6 +33,8 @@ export interface SubscriptionOptions {
   retryDelaysMs?: readonly number[];
 }
 
+const NOOP = (): void => {};
+
 /** Where a subscription that caught up by itself goes next: its channel's live feed. */
 export type CaughtUp = (sub: Subscription) => void;
 
@@ -51,7 +53,7 @@ export class Subscription {
   feed: { readonly upTo: number } | null = null;
   private ownUpTo = 0;
   private chain: Promise<void>;
-  private openGate: () => void = () => {};
+  private openGate: () => void = NOOP;
   private readonly retryDelaysMs: readonly number[];
   /** Ends the pause before a catch-up is retried (at once when the subscription closes). */
   private wake: (() => void) | null = null;
@@ -81,6 +83,8 @@ export class Subscription {
     this.ownUpTo = after;
     this.ready = true;
     this.openGate();
+    // Released: an idle subscription (most of a channel's, for hours) keeps no resolver.
+    this.openGate = NOOP;
     this.resume();
   }
 
@@ -118,6 +122,7 @@ export class Subscription {
     this.feed = null;
     this.closed = true;
     this.openGate();
+    this.openGate = NOOP;
     this.wake?.();
   }
 
