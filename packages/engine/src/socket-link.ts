@@ -60,10 +60,20 @@ export class SocketLink implements MemberLink {
   }
 
   emitReliable(event: string, payload: unknown): void {
-    if (queuedPackets(this.socket) > MAX_QUEUED_PACKETS) {
-      this.onOverflow(this.socket);
-      return;
-    }
-    this.socket.emit(event, payload);
+    if (!emitBounded(this.socket, event, payload)) this.onOverflow(this.socket);
   }
+}
+
+/**
+ * Emits a reliable event unless the connection already has MAX_QUEUED_PACKETS waiting: false
+ * then (nothing sent), and the caller drops the connection as a reader that cannot keep up.
+ */
+export function emitBounded(
+  socket: { readonly conn: unknown; emit(event: string, payload: unknown): unknown },
+  event: string,
+  payload: unknown,
+): boolean {
+  if (queuedPackets(socket as Socket) > MAX_QUEUED_PACKETS) return false;
+  socket.emit(event, payload);
+  return true;
 }

@@ -13,9 +13,10 @@ import {
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import type { z } from 'zod';
+import type { Principal } from '../auth/principal.js';
 import type { SocketAuth } from '../auth/socket-auth.js';
 import { DEFAULT_GUARD_LIMITS, type GuardLimits, InboundGuard } from '../inbound-guard.js';
-import { SocketLink } from '../socket-link.js';
+import { emitBounded } from '../socket-link.js';
 import { ChannelError } from './channel-error.js';
 import type { Channels } from './channels.js';
 import { RoomFanout, type RoomNamespace } from './room-fanout.js';
@@ -56,13 +57,15 @@ export class ChatGateway {
   private readonly nsp: ChatNamespace;
   private readonly log: Logger;
   private readonly channels: Channels;
-  private readonly limits: GuardLimits;
+  readonly limits: GuardLimits;
+  readonly auth: SocketAuth;
 
   constructor(private readonly opts: ChatGatewayOptions) {
     this.nsp = opts.namespace;
     this.log = opts.logger;
     this.channels = opts.channels;
     this.limits = opts.guardLimits ?? DEFAULT_GUARD_LIMITS;
+    this.auth = opts.auth;
     this.nsp.use(opts.auth.middleware);
     this.nsp.on('connection', (socket) => this.onConnection(socket));
     // Channel messages and presence batches go to Socket.IO rooms: one encode per broadcast.
@@ -93,72 +96,67 @@ export class ChatGateway {
   }
 
   private onConnection(socket: ChatSocket): void {
-    const { auth } = this.opts;
-    const first = auth.track(socket);
-    const log = this.log.child({ player: first.playerId, conn: socket.id });
-    // Every drop here ends the /chat namespace only: `disconnect(true)` would close the shared
-    // engine.io connection and take /game with it. The client reconnects /chat by itself.
-    const dropChat = (reason: string) => {
-      log.warn({ reason }, 'dropping a chat connection');
-      socket.disconnect();
-    };
-    const link = new SocketLink(socket as unknown as Socket, () => {
-      dropChat('queue overflow: a reader that cannot keep up');
-    });
-    const conn: ChatConnection = {
-      id: socket.id,
-      // Renewals may change the name or role (never the player); every check reads the newest.
-      get principal() {
-        return auth.principalOf(socket) ?? first;
-      },
-      send: (event, payload) => link.emitReliable(event, payload),
-      drop: (reason) => dropChat(reason),
-    };
-    const guard = new InboundGuard(CHAT_SCHEMAS, this.limits);
-    // Refusals after validation (over the publish rate, forbidden channels) draw on the guard's
-    // violation budget: one budget for everything a client does wrong.
-    const refused = (error: ErrorPayload) => {
-      if (!ABUSE_CODES.has(error.code) || guard.charge() || !socket.connected) return;
-      dropChat(`abusive client (${error.code})`);
-    };
-    log.debug({ transport: socket.conn.transport.name }, 'chat connected');
-
-    socket.use((packet, _next) => {
-      const verdict = guard.check(packet);
-      if (!verdict.ok) {
-        if (verdict.ack) verdict.ack({ ok: false, error: verdict.error });
-        if (verdict.report) link.emitReliable('server:error', verdict.error);
-        if (verdict.abusive) dropChat(`abusive client (${verdict.error.code})`);
-        return;
-      }
-      const event = packet[0] as keyof typeof CHAT_SCHEMAS;
-      const answer = (res: unknown) => {
-        if (verdict.ack) verdict.ack(res);
-        else if (isFailure(res)) link.emitReliable('server:error', res.error);
-      };
-      this.dispatch(socket, conn, event, verdict.data, answer, refused, log);
-    });
-
-    socket.on('disconnect', (reason) => {
-      log.debug({ reason }, 'chat disconnected');
-      this.channels.disconnected(socket.id);
-    });
+    const conn = new ChatConn(socket, this, this.opts.auth.track(socket));
+    if (this.log.isLevelEnabled('debug')) {
+      this.log.debug(
+        { player: conn.principal.playerId, conn: conn.id, transport: socket.conn.transport.name },
+        'chat connected',
+      );
+    }
+    socket.use(conn.onPacket);
+    socket.on('disconnect', this.onDisconnect);
     void this.channels.connected(conn);
   }
 
-  private dispatch(
-    socket: ChatSocket,
-    conn: ChatConnection,
-    event: string,
-    data: unknown,
-    answer: (res: unknown) => void,
-    refused: (error: ErrorPayload) => void,
-    log: Logger,
-  ): void {
+  /**
+   * One listener for every connection (called with the socket as `this`): per-connection
+   * closures are what an idle connection would otherwise pay for, thousands of times.
+   */
+  private readonly onDisconnect = ((gateway: ChatGateway) =>
+    function (this: ChatSocket, reason: string): void {
+      gateway.log.debug({ conn: this.id, reason }, 'chat disconnected');
+      gateway.channels.disconnected(this.id);
+    })(this);
+
+  /** Checks one packet of `conn` and hands it on (see ChatConn.onPacket). */
+  receive(conn: ChatConn, packet: unknown[]): void {
+    const verdict = conn.guard.check(packet);
+    if (!verdict.ok) {
+      if (verdict.ack) verdict.ack({ ok: false, error: verdict.error });
+      if (verdict.report) conn.send('server:error', verdict.error);
+      if (verdict.abusive) conn.drop(`abusive client (${verdict.error.code})`);
+      return;
+    }
+    const answer = (res: unknown) => {
+      if (verdict.ack) verdict.ack(res);
+      else if (isFailure(res)) conn.send('server:error', res.error);
+    };
+    this.dispatch(conn, packet[0] as string, verdict.data, answer);
+  }
+
+  /**
+   * Ends the /chat namespace only: `disconnect(true)` would close the shared engine.io
+   * connection and take /game with it. The client reconnects /chat by itself.
+   */
+  dropChat(conn: ChatConn, reason: string): void {
+    this.log.warn({ player: conn.principal.playerId, conn: conn.id, reason }, 'dropping a chat connection');
+    conn.socket.disconnect();
+  }
+
+  /**
+   * Refusals after validation (over the publish rate, forbidden channels) draw on the guard's
+   * violation budget: one budget for everything a client does wrong.
+   */
+  private refused(conn: ChatConn, error: ErrorPayload): void {
+    if (!ABUSE_CODES.has(error.code) || conn.guard.charge() || !conn.socket.connected) return;
+    conn.drop(`abusive client (${error.code})`);
+  }
+
+  private dispatch(conn: ChatConn, event: string, data: unknown, answer: (res: unknown) => void): void {
     switch (event) {
       case 'channel:subscribe':
         void this.channels.subscribe(conn.id, data as SubscribeRequest, (res) => {
-          if (!res.ok) refused(res.error);
+          if (!res.ok) this.refused(conn, res.error);
           answer(res);
         });
         return;
@@ -170,8 +168,8 @@ export class ChatGateway {
         this.channels.publish(conn.id, req).then(
           ({ offset, at }) => answer({ ok: true, channel: req.channel, offset, at }),
           (err: unknown) => {
-            const error = failureOf(err, 'channel:publish', log);
-            refused(error);
+            const error = this.failureOf(conn, err, 'channel:publish');
+            this.refused(conn, error);
             answer({ ok: false, error });
           },
         );
@@ -179,23 +177,64 @@ export class ChatGateway {
       }
       case 'channel:read':
         this.channels.markRead(conn.id, data as ReadMark).catch((err: unknown) => {
-          log.warn({ err }, 'could not store a read mark');
+          this.log.warn(
+            { err, player: conn.principal.playerId, conn: conn.id },
+            'could not store a read mark',
+          );
         });
         return;
       case 'session:renew':
-        this.opts.auth.renew(socket, (data as SessionRenew).accessToken).then(answer, (err: unknown) => {
-          answer({ ok: false, error: failureOf(err, 'session:renew', log) });
+        this.opts.auth.renew(conn.socket, (data as SessionRenew).accessToken).then(answer, (err: unknown) => {
+          answer({ ok: false, error: this.failureOf(conn, err, 'session:renew') });
         });
         return;
     }
   }
+
+  /** A ChannelError is the client's answer; anything else is the server's fault, logged. */
+  private failureOf(conn: ChatConn, err: unknown, event: string): ErrorPayload {
+    if (err instanceof ChannelError) return { ...err.error, event };
+    this.log.error({ err, event, player: conn.principal.playerId, conn: conn.id }, 'chat request failed');
+    return protocolError('UNAVAILABLE', 'the server could not do that right now; try again', event);
+  }
 }
 
-/** A ChannelError is the client's answer; anything else is the server's fault, logged. */
-function failureOf(err: unknown, event: string, log: Logger): ErrorPayload {
-  if (err instanceof ChannelError) return { ...err.error, event };
-  log.error({ err, event }, 'chat request failed');
-  return protocolError('UNAVAILABLE', 'the server could not do that right now; try again', event);
+/**
+ * One /chat connection: what the Channels see of it (id, principal, bounded sends, drop) and its
+ * message checks. A class, not an object of closures: an idle connection keeps this object, its
+ * guard and one packet hook, and nothing else of the gateway's.
+ */
+class ChatConn implements ChatConnection {
+  readonly id: string;
+  readonly guard: InboundGuard;
+  /** For `socket.use`: Socket.IO calls its middleware without a `this`. */
+  readonly onPacket: (packet: unknown[], next: (err?: Error) => void) => void;
+
+  constructor(
+    readonly socket: ChatSocket,
+    private readonly gateway: ChatGateway,
+    private readonly first: Principal,
+  ) {
+    this.id = socket.id;
+    this.guard = new InboundGuard(CHAT_SCHEMAS, gateway.limits);
+    this.onPacket = (packet) => gateway.receive(this, packet);
+  }
+
+  /** Renewals may change the name or role (never the player); every check reads the newest. */
+  get principal(): Principal {
+    return this.gateway.auth.principalOf(this.socket) ?? this.first;
+  }
+
+  send<E extends keyof ChatServerToClientEvents>(
+    event: E,
+    payload: Parameters<ChatServerToClientEvents[E]>[0],
+  ): void {
+    if (!emitBounded(this.socket, event, payload)) this.drop('queue overflow: a reader that cannot keep up');
+  }
+
+  drop(reason: string): void {
+    this.gateway.dropChat(this, reason);
+  }
 }
 
 function isFailure(res: unknown): res is { ok: false; error: ErrorPayload } {
