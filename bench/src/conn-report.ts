@@ -26,6 +26,7 @@ const IDLE_COLUMNS: Column<IdleResult>[] = [
   { header: 'heap before MB', cell: (r) => mb(r.before.heapUsedBytes) },
   { header: 'heap after MB', cell: (r) => mb(r.after.heapUsedBytes) },
   { header: 'KB/conn (heap)', cell: (r) => num(r.heapPerConnection / KB, 2) },
+  { header: 'KB/conn (heap w/o code)', cell: (r) => num(r.heapDataPerConnection / KB, 2) },
   { header: 'server CPU % idle', cell: (r) => num(r.window.serverPercent, 1) },
   { header: 'bots CPU %', cell: (r) => num(r.window.botsPercent, 1) },
   {

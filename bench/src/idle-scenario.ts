@@ -15,6 +15,8 @@ export interface IdleResult {
   /** (after − before) / held: what one idle connection costs the server. */
   rssPerConnection: number;
   heapPerConnection: number;
+  /** The same without compiled code (V8's code space grows as the connect path is optimised). */
+  heapDataPerConnection: number;
   /** The idle window: heartbeats only. */
   window: CpuUse;
   droppedInWindow: number;
@@ -56,6 +58,7 @@ export function runIdle(kind: TargetKind, ctx: RunContext): Promise<IdleResult> 
       after,
       rssPerConnection: perConnection(idleMemory.rssBytes, after.rssBytes),
       heapPerConnection: perConnection(idleMemory.heapUsedBytes, after.heapUsedBytes),
+      heapDataPerConnection: perConnection(heapData(idleMemory), heapData(after)),
       window,
       droppedInWindow,
       dropped: t.dropped,
@@ -64,4 +67,9 @@ export function runIdle(kind: TargetKind, ctx: RunContext): Promise<IdleResult> 
       notes,
     };
   });
+}
+
+/** The heap without V8's code space, when the server reported both. */
+function heapData(m: ServerMemory): number | null {
+  return m.heapUsedBytes !== null && m.codeBytes != null ? m.heapUsedBytes - m.codeBytes : null;
 }
