@@ -16,7 +16,11 @@ export interface SessionExpiryOptions {
    */
   graceMs?: number;
   /** Called when the connection is cut for an expired session (e.g. to log it). */
-  onExpired?(principal: Principal): void;
+  onExpired?(principal: Principal, socket: ExpiringSocket): void;
+}
+
+function onTimer(expiry: SessionExpiry): void {
+  expiry.fired();
 }
 
 /** setTimeout's ceiling (about 24.8 days); longer waits are chained. */
@@ -90,22 +94,23 @@ export class SessionExpiry {
     if (this.stopped) return;
     if (this.timer !== null) clearTimeout(this.timer);
     const wait = this.current.expiresAt + this.graceMs - Date.now();
-    this.timer = setTimeout(
-      () => {
-        this.timer = null;
-        if (Date.now() < this.current.expiresAt + this.graceMs) this.schedule();
-        else this.expire();
-      },
-      Math.min(Math.max(wait, 0), MAX_TIMER_MS),
-    );
+    // One module-level callback with this expiry as its argument: no closure per connection.
+    this.timer = setTimeout(onTimer, Math.min(Math.max(wait, 0), MAX_TIMER_MS), this);
     // A pending expiry alone must not keep a process alive.
     this.timer.unref?.();
+  }
+
+  /** The timer fired: expire, or wait again when the deadline moved (or was beyond one timer). */
+  fired(): void {
+    this.timer = null;
+    if (Date.now() < this.current.expiresAt + this.graceMs) this.schedule();
+    else this.expire();
   }
 
   private expire(): void {
     this.stopped = true;
     if (!this.socket.connected) return;
-    this.opts.onExpired?.(this.current);
+    this.opts.onExpired?.(this.current, this.socket);
     this.socket.emit(
       'server:error',
       protocolError(

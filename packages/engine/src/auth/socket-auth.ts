@@ -2,7 +2,7 @@ import { protocolError, type SessionRenewResult } from '@perihelion/protocol';
 import type { Logger } from 'pino';
 import { admitHandshake, HandshakeRefusal } from './handshake.js';
 import type { Authenticator, Principal } from './principal.js';
-import { type ExpiringSocket, SessionExpiry } from './session-expiry.js';
+import { type ExpiringSocket, SessionExpiry, type SessionExpiryOptions } from './session-expiry.js';
 
 /** What SocketAuth needs of a Socket.IO server socket (any namespace, any event map). */
 export interface AuthSocket extends ExpiringSocket {
@@ -34,9 +34,16 @@ export class SocketAuth {
   private readonly admitted = new WeakMap<object, Principal>();
   private readonly expiries = new WeakMap<object, SessionExpiry>();
   private readonly log: Logger;
+  /** Shared by every connection's expiry. */
+  private readonly expiryOptions: SessionExpiryOptions;
 
   constructor(private readonly opts: SocketAuthOptions) {
     this.log = opts.logger;
+    this.expiryOptions = {
+      ...(opts.expiryGraceMs !== undefined ? { graceMs: opts.expiryGraceMs } : {}),
+      onExpired: (p, socket) =>
+        this.log.info({ player: p.playerId, conn: (socket as AuthSocket).id }, 'session expired'),
+    };
   }
 
   get authenticator(): Authenticator {
@@ -82,10 +89,7 @@ export class SocketAuth {
     if (existing) return existing.principal;
     const principal = this.admitted.get(socket);
     if (!principal) throw new Error(`connection ${socket.id} was not admitted by SocketAuth.middleware`);
-    const expiry = new SessionExpiry(socket, principal, this.opts.authenticator, {
-      ...(this.opts.expiryGraceMs !== undefined ? { graceMs: this.opts.expiryGraceMs } : {}),
-      onExpired: (p) => this.log.info({ player: p.playerId, conn: socket.id }, 'session expired'),
-    });
+    const expiry = new SessionExpiry(socket, principal, this.opts.authenticator, this.expiryOptions);
     this.expiries.set(socket, expiry);
     // The principal lives on in the expiry: the admission record is not needed any more.
     this.admitted.delete(socket);
