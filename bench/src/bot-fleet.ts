@@ -25,6 +25,7 @@ export class BotFleet {
   private constructor(
     private readonly processes: readonly FleetProcess[],
     private readonly shares: readonly number[],
+    private readonly bots: number,
   ) {}
 
   static start(opts: BotFleetOptions): BotFleet {
@@ -49,7 +50,7 @@ export class BotFleet {
       firstIndex += bots;
       return process;
     });
-    return new BotFleet(processes, shares);
+    return new BotFleet(processes, shares, opts.bots);
   }
 
   get status(): FleetStatus {
@@ -68,6 +69,26 @@ export class BotFleet {
   /** Resolves once every process has all its bots in the sector; rejects on timeout, abort or a dead process. */
   async waitForJoined(timeoutMs: number, signal: AbortSignal): Promise<void> {
     await Promise.all(this.processes.map((p, i) => p.waitForJoined(this.shares[i]!, timeoutMs, signal)));
+  }
+
+  /**
+   * Like `waitForJoined`, but a fleet only partly in when the time is up is measured as it is: a
+   * saturated server admits the rest too slowly, and how far it got is the result. Returns a note
+   * saying so (null when every bot joined). Still rejects on abort, a dead process, or no bot in.
+   */
+  async waitForJoinedOrPartial(timeoutMs: number, signal: AbortSignal): Promise<string | null> {
+    try {
+      await this.waitForJoined(timeoutMs, signal);
+      return null;
+    } catch (err) {
+      signal.throwIfAborted();
+      const s = this.status;
+      if (s.joined === 0 || this.processes.some((p) => p.exited)) throw err;
+      return (
+        `only ${s.joined} of ${this.bots} bots had joined after ${Math.round(timeoutMs / 1000)} s ` +
+        `(${s.connecting} connecting, ${s.reconnecting} reconnecting, ${s.failed} failed); the window measured those`
+      );
+    }
   }
 
   async beginMeasure(signal: AbortSignal): Promise<void> {

@@ -23,6 +23,8 @@ export interface BaselineResult {
   snapshotBytes: number;
   cpu: CpuUse;
   fleet: FleetWindowStats;
+  /** Anything that makes the numbers less than clean (bots that never joined…). */
+  notes: string[];
 }
 
 /**
@@ -86,7 +88,7 @@ export async function runBaseline(
       connectPerSecond: CONNECT_PER_SECOND,
       profileDir: null,
     });
-    await fleet.waitForJoined(joinTimeoutMs(opts.bots), signal);
+    const partial = await fleet.waitForJoinedOrPartial(joinTimeoutMs(opts.bots), signal);
     show('warming up', opts.warmupSeconds);
     await sleep(opts.warmupSeconds * 1000, undefined, { signal });
     show('measuring', opts.seconds);
@@ -96,7 +98,13 @@ export async function runBaseline(
     const b = cpuMark(child.pid ?? -1, []);
     const stats = await fleet.endMeasure(signal);
     if (hasExited(child)) throw new Error(`the baseline exited during the run:\n${output.text()}`);
-    return { bots: opts.bots, snapshotBytes, cpu: cpuBetween(a, b), fleet: stats };
+    return {
+      bots: opts.bots,
+      snapshotBytes,
+      cpu: cpuBetween(a, b),
+      fleet: stats,
+      notes: partial ? [partial] : [],
+    };
   } finally {
     clearInterval(ticker);
     show('stopping');
@@ -123,8 +131,15 @@ const COLUMNS: Column[] = [
   { header: 'other CPU %', cell: (r) => num(Math.max(0, r.cpu.otherPercent - r.fleet.cpuPercent), 0) },
 ];
 
+function notes(rows: readonly BaselineResult[]): string[] {
+  return rows.flatMap((r) => r.notes.map((n) => `note: ${r.bots} bots: ${n}`));
+}
+
 export function baselineText(rows: readonly BaselineResult[]): string {
-  return `Bare Socket.IO crowd baseline (same bots, same snapshot size, no game):\n${textTable(COLUMNS, rows)}`;
+  return [
+    `Bare Socket.IO crowd baseline (same bots, same snapshot size, no game):\n${textTable(COLUMNS, rows)}`,
+    ...notes(rows),
+  ].join('\n');
 }
 
 export function baselineMarkdown(rows: readonly BaselineResult[]): string {
@@ -138,5 +153,6 @@ export function baselineMarkdown(rows: readonly BaselineResult[]): string {
     '',
     markdownTable(COLUMNS, rows),
     '',
+    ...notes(rows).flatMap((n) => [n, '']),
   ].join('\n');
 }

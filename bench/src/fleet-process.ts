@@ -54,6 +54,10 @@ export class FleetProcess {
     return this.child.pid ?? -1;
   }
 
+  get exited(): boolean {
+    return hasExited(this.child);
+  }
+
   /** Resolves once `count` bots are in the sector; rejects on timeout, abort or a dead fleet. */
   async waitForJoined(count: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
     if (this.latest.joined >= count) return;
