@@ -1,6 +1,7 @@
 export * from './auth/index.js';
 export { Batcher, MAX_BATCH_KEYS, STORE_BATCH_LINGER_MS } from './batcher.js';
 export * from './channels/index.js';
+export * from './cluster/index.js';
 export * from './connection-context.js';
 export * from './durable/index.js';
 export * from './fixed-step-loop.js';

@@ -1,0 +1,2 @@
+export * from './bus.js';
+export { RedisBus, type RedisBusOptions } from './redis-bus.js';
