@@ -13,6 +13,8 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud"/],
     [{ TICK_RATE: '20', SNAPSHOT_RATE: '30' }, /SNAPSHOT_RATE="30": must not exceed TICK_RATE/],
     [{ SESSION_TTL_S: '1' }, /SESSION_TTL_S="1"/],
+    [{ NODE_ID: 'node.one' }, /NODE_ID="node.one": must be 1–64 letters, digits/],
+    [{ REDIS_PREFIX: 'a b' }, /REDIS_PREFIX="a b"/],
   ])('names the bad variable in %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -35,5 +37,23 @@ describe('loadConfig', () => {
       /ADMIN_TOKEN=\(hidden, 7 characters\): must be at least 16 characters/,
     );
     expect(() => loadConfig(env)).not.toThrow(/hunter2|letmein/);
+  });
+
+  it('runs alone without REDIS_URL; a cluster needs PostgreSQL too, and URLs are never echoed', () => {
+    expect(loadConfig({}).REDIS_URL).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /DATABASE_URL=.*a cluster \(REDIS_URL\) keeps its data in PostgreSQL/,
+    );
+    const cluster = loadConfig({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      DATABASE_URL: 'postgres://127.0.0.1/game',
+      NODE_ID: 'node-1',
+    });
+    expect(cluster).toMatchObject({ REDIS_PREFIX: 'perihelion:', NODE_ID: 'node-1' });
+    const bad = { REDIS_URL: 'http://:s3cret@example', DATABASE_URL: 'mysql://:s3cret@example' };
+    expect(() => loadConfig(bad)).toThrow(/REDIS_URL=\(hidden, \d+ characters\): must be a redis:\/\//);
+    expect(() => loadConfig(bad)).toThrow(/DATABASE_URL=\(hidden/);
+    expect(() => loadConfig(bad)).not.toThrow(/s3cret/);
   });
 });

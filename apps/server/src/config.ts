@@ -8,7 +8,14 @@ const optionalSetting = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 /** Never echoed back in an error message (logs are read by more people than the secrets are). */
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['AUTH_SECRET', 'ADMIN_TOKEN', 'API_KEY']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'AUTH_SECRET',
+  'ADMIN_TOKEN',
+  'API_KEY',
+  // Connection URLs may carry a password.
+  'DATABASE_URL',
+  'REDIS_URL',
+]);
 
 /** Every setting comes from the environment, parsed once at start by this schema. */
 export const configSchema = z
@@ -38,12 +45,29 @@ export const configSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional()
       .or(unsetIfEmpty),
+    /**
+     * Redis for a cluster of nodes (the bus between them); unset = one node, everything in
+     * process. Every node of one cluster uses the same Redis and the same DATABASE_URL.
+     */
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional()
+      .or(unsetIfEmpty),
+    /** Prefix of every Redis key and channel of this cluster, so several clusters can share one Redis. */
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:._-]{1,64}$/, 'must be 1–64 letters, digits or ":._-"')
+      .default('perihelion:'),
     /** Where embedded PGlite keeps its files (relative to the working directory); ":memory:" keeps nothing. */
     DATA_DIR: z.string().min(1).default('.data/pglite'),
     /** Game content: "default", "fast" (seconds-long timings for development and tests) or a JSON file of overrides. */
     CONTENT: z.string().min(1).default('default'),
-    /** This process's name in the store (who fired a timer); default host and pid. */
-    NODE_ID: z.string().min(1).max(64).optional(),
+    /** This process's name in the cluster and the store (who fired a timer); default host and pid. */
+    NODE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "-" or "_"')
+      .optional(),
     /**
      * Secret that signs session tokens (every node of one deployment needs the same). Unset: a
      * random one is generated once and kept in AUTH_SECRET_FILE, so sessions survive restarts.
@@ -69,6 +93,10 @@ export const configSchema = z
     CHAT_BURST: positiveInt.max(1000).default(5),
     /** How long a player who dropped stays listed in a channel's presence, waiting for a reconnect. */
     PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
+  })
+  .refine((c) => !c.REDIS_URL || c.DATABASE_URL, {
+    message: 'a cluster (REDIS_URL) keeps its data in PostgreSQL: set DATABASE_URL too',
+    path: ['DATABASE_URL'],
   })
   .refine((c) => c.SNAPSHOT_RATE <= c.TICK_RATE, {
     message: 'must not exceed TICK_RATE',

@@ -1,5 +1,6 @@
 import type { Db } from '@perihelion/db';
 import {
+  type Bus,
   Channels,
   ChatGateway,
   type ChatNamespace,
@@ -27,7 +28,7 @@ export interface Messaging {
  * Channels, chat and presence on top of the engine's Channels hub: the game decides which named
  * channels exist and where a player's sector channel is; the engine does the rest.
  */
-export function createMessaging(config: Config, db: Db, logger: Logger): Messaging {
+export function createMessaging(config: Config, db: Db, bus: Bus, logger: Logger): Messaging {
   let realtime: Realtime | null = null;
   let gateway: ChatGateway | null = null;
   const channels = new Channels({
@@ -41,6 +42,7 @@ export function createMessaging(config: Config, db: Db, logger: Logger): Messagi
       publishRate: { perSecond: config.CHAT_RATE_PER_S, burst: config.CHAT_BURST },
     },
     sectorOf: (playerId) => realtime?.gateway.sectorOf(playerId) ?? null,
+    bus,
   });
   return {
     channels,

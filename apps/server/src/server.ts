@@ -2,7 +2,15 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from '@perihelion/db';
-import { attachRealtime, type Channels, type Realtime, SessionTokens } from '@perihelion/engine';
+import {
+  attachRealtime,
+  type Bus,
+  type Channels,
+  LocalBus,
+  type Realtime,
+  RedisBus,
+  SessionTokens,
+} from '@perihelion/engine';
 import { PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -24,6 +32,8 @@ export interface RunningServer {
   /** Signs and checks the session tokens (tests mint their own with it). */
   tokens: SessionTokens;
   channels: Channels;
+  /** What this node tells the others of its cluster (a LocalBus when it runs alone). */
+  bus: Bus;
   /** Graceful: tells clients, stops rooms, closes connections and the port. */
   close(): Promise<void>;
 }
@@ -43,14 +53,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     dataDir: config.DATA_DIR === ':memory:' ? undefined : resolve(config.DATA_DIR),
   });
   logger.info({ store: store.kind, location: store.location }, 'store open');
+  const nodeId = config.NODE_ID ?? defaultNodeId();
+  const bus = await openBus(config, nodeId, logger);
   const universe = await createUniverse({
     store,
     content,
     logger,
-    nodeId: config.NODE_ID ?? `${hostname()}-${process.pid}`,
+    nodeId,
     newName: randomPilotName,
   });
-  const messaging = createMessaging(config, store.db, logger);
+  const messaging = createMessaging(config, store.db, bus, logger);
   let realtime: Realtime | null = null;
   const counts = () => {
     let players = 0;
@@ -90,6 +102,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   messaging.attach(realtime);
   await universe.start(realtime.gateway);
+  await messaging.channels.ready;
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -104,6 +117,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     store,
     tokens,
     channels: messaging.channels,
+    bus,
     async close() {
       // The game namespace first: its players hear "restarting" before the shared connection closes.
       rt.gateway.shutdown();
@@ -114,9 +128,30 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       rt.io.engine.close();
       await app.close();
       await universe.stop();
+      await bus.close();
       await store.close();
     },
   };
+}
+
+/** The host name and pid, in the characters a node id may have. */
+function defaultNodeId(): string {
+  return `${hostname().replace(/[^A-Za-z0-9_-]/g, '-')}-${process.pid}`.slice(-64);
+}
+
+/** Redis when the node is part of a cluster (REDIS_URL), else everything stays in this process. */
+async function openBus(config: Config, nodeId: string, logger: Logger): Promise<Bus> {
+  const log = logger.child({ part: 'bus' });
+  const report = (err: unknown, context: string) => log.warn({ err }, context);
+  if (!config.REDIS_URL) return new LocalBus(nodeId, report);
+  const bus = await RedisBus.connect({
+    url: config.REDIS_URL,
+    nodeId,
+    prefix: `${config.REDIS_PREFIX}bus:`,
+    report,
+  });
+  log.info({ node: nodeId }, 'joined the cluster bus on Redis');
+  return bus;
 }
 
 /** The session token signer, with its secret from the configuration or the secret file. */

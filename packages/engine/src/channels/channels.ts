@@ -12,6 +12,7 @@ import {
   type SubscribeResult,
 } from '@perihelion/protocol';
 import type { Logger } from 'pino';
+import { type Bus, LocalBus, type Unsubscribe } from '../cluster/bus.js';
 import { type ChannelConfig, channelConfigProblem } from './channel-config.js';
 import { ChannelConnections } from './channel-connections.js';
 import { directoryOf } from './channel-directory.js';
@@ -19,6 +20,7 @@ import { ChannelError } from './channel-error.js';
 import { ChannelReads } from './channel-reads.js';
 import { channelKindOf, channelRules, type RuleContext } from './channel-rules.js';
 import * as store from './channel-store.js';
+import { CHAT_DIRECTORY, CHAT_STORED } from './channel-topics.js';
 import { ChannelWriter, NONCE_TTL_MS } from './channel-writer.js';
 import type { ChatFanout } from './chat-fanout.js';
 import { PublishLimiter } from './publish-limiter.js';
@@ -39,6 +41,11 @@ export interface ChannelsOptions {
   maxSubscriptions?: number;
   /** How long a publish's nonce is remembered for retries (default NONCE_TTL_MS). */
   nonceTtlMs?: number;
+  /**
+   * What tells the other nodes of a cluster about stored messages and changed directories; each
+   * node serves its own connections. Default: a LocalBus (one node).
+   */
+  bus?: Bus;
 }
 
 /** Most messages one history read returns (the publish API's limit). */
@@ -66,6 +73,10 @@ export class Channels {
   private readonly rules: RuleContext;
   private readonly live: ChannelConnections;
   private readonly reads: ChannelReads;
+  private readonly bus: Bus;
+  private busSubscriptions: Unsubscribe[] = [];
+  /** Resolves once messages stored on other nodes reach this one (at once with one node). */
+  readonly ready: Promise<void>;
 
   constructor(opts: ChannelsOptions) {
     const problem = channelConfigProblem(opts.config);
@@ -81,9 +92,9 @@ export class Channels {
       logger: opts.logger,
       retention: opts.config.retention,
       nonceTtlMs: opts.nonceTtlMs ?? NONCE_TTL_MS,
-      deliver: (channel, message) => this.live.deliver(channel, message),
+      deliver: (channel, message) => this.bus.publish(CHAT_STORED, { channel, message }),
       membersAdded: (playerIds) => {
-        for (const playerId of playerIds) this.directoryChanged(playerId);
+        if (playerIds.length > 0) this.bus.publish(CHAT_DIRECTORY, { players: [...playerIds] });
       },
     });
     this.rules = {
@@ -102,6 +113,16 @@ export class Channels {
       directory: (playerId) => this.directory(playerId),
       reads: this.reads,
       maxSubscriptions: opts.maxSubscriptions ?? MAX_SUBSCRIPTIONS,
+    });
+    // The handlers take this node's own messages from here on; other nodes' once `ready`.
+    this.bus = opts.bus ?? new LocalBus('local');
+    this.ready = Promise.all([
+      this.bus.subscribe(CHAT_STORED, ({ channel, message }) => this.live.deliver(channel, message)),
+      this.bus.subscribe(CHAT_DIRECTORY, ({ players }) => {
+        for (const playerId of players) this.refreshDirectory(playerId);
+      }),
+    ]).then((stops) => {
+      this.busSubscriptions = stops;
     });
   }
 
@@ -190,6 +211,11 @@ export class Channels {
    * with FORBIDDEN).
    */
   directoryChanged(playerId: string): void {
+    this.bus.publish(CHAT_DIRECTORY, { players: [playerId] });
+  }
+
+  /** directoryChanged on this node's connections of the player. */
+  private refreshDirectory(playerId: string): void {
     this.live.refresh(playerId).catch((err: unknown) => {
       this.log.error({ err, playerId }, 'could not refresh a channel directory');
     });
@@ -206,6 +232,7 @@ export class Channels {
 
   /** Stops the timers (pending presence leaves are not announced). */
   close(): void {
+    for (const stop of this.busSubscriptions.splice(0)) stop();
     this.writer.close();
     this.limiter.close();
     this.live.close();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { createClient } from 'redis';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -37,6 +38,19 @@ describe('LocalBus', () => {
     bus.publish(note, { n: 2, text: '' });
     expect(seen).toEqual([1]);
     expect(reported).toEqual(['bus handler for test:note', 'bus handler for test:note']);
+  });
+});
+
+describe('RedisBus without Redis', () => {
+  it('refuses to start, saying that Redis cannot be reached', async () => {
+    // A port nothing listens on: taken, then let go.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await expect(RedisBus.connect({ url: `redis://127.0.0.1:${port}`, nodeId: 'lonely' })).rejects.toThrow(
+      /cannot reach Redis \(REDIS_URL\): connect ECONNREFUSED/,
+    );
   });
 });
 

@@ -37,6 +37,8 @@ interface LogCursor {
 
 const DEFAULT_PREFIX = 'perihelion:bus:';
 const READ_BATCH = 256;
+/** Waits between attempts to reconnect to Redis. */
+const RECONNECT_MS = [50, 100, 200, 500, 1000, 2000] as const;
 /** Backoff after a failed read, doubling up to the last value. */
 const READ_RETRY_MS = [100, 200, 500, 1000, 2000] as const;
 
@@ -73,16 +75,36 @@ export class RedisBus implements Bus {
     this.handlers = new BusHandlers(this.report);
   }
 
-  /** Connects all three connections; rejects (closing what it opened) when Redis is not there. */
+  /** Connects all three connections; rejects (closing what it opened) when Redis cannot be reached. */
   static async connect(opts: RedisBusOptions): Promise<RedisBus> {
     const report = opts.report ?? (() => {});
     const clients: RedisClient[] = [];
     const open = async (name: string): Promise<RedisClient> => {
-      // Named, so CLIENT LIST shows an operator which node holds which connection.
-      const client = createClient({ url: opts.url, name: `perihelion-bus:${opts.nodeId}:${name}` });
-      client.on('error', (err: unknown) => report(err, `redis bus (${name} connection)`));
+      let established = false;
+      const client = createClient({
+        url: opts.url,
+        // Named, so CLIENT LIST shows an operator which node holds which connection.
+        name: `perihelion-bus:${opts.nodeId}:${name}`,
+        socket: {
+          // A node that cannot reach Redis at start stops, saying so; one that loses it later
+          // keeps trying (its reads go on from where they were once it is back).
+          reconnectStrategy: (retries: number, cause: Error) =>
+            established ? (RECONNECT_MS[Math.min(retries, RECONNECT_MS.length - 1)] ?? 2000) : cause,
+        },
+      });
+      let failure: unknown = null;
+      client.on('error', (err: unknown) => {
+        if (established) report(err, `redis bus (${name} connection)`);
+        else failure = err;
+      });
       clients.push(client);
-      await client.connect();
+      try {
+        await client.connect();
+      } catch (err) {
+        // The URL may hold a password: the message names the address only through the cause.
+        throw new Error(`cannot reach Redis (REDIS_URL): ${((failure ?? err) as Error).message}`);
+      }
+      established = true;
       return client;
     };
     try {
@@ -97,7 +119,7 @@ export class RedisBus implements Bus {
       bus.readerLoop = bus.readLogs();
       return bus;
     } catch (err) {
-      for (const client of clients) client.destroy();
+      for (const client of clients) if (client.isOpen) client.destroy();
       throw err;
     }
   }
