@@ -11,6 +11,14 @@ export interface HttpAppOptions {
   webDist: string | null;
   metrics: Registry;
   health: () => Record<string, unknown>;
+  /**
+   * Whether this node takes new players (false once it drains): GET /readyz answers 200, else
+   * 404, which a load balancer's check (HAProxy `http-check disable-on-404`) reads as "send no new
+   * sessions, keep the ones it has".
+   */
+  ready: () => boolean;
+  /** This node's id, named by /healthz and /readyz. */
+  nodeId: string;
   leave: (token: string) => boolean;
   /** POST /api/session: profiles and signed access tokens. */
   session: Omit<SessionRouteOptions, 'logger'>;
@@ -29,9 +37,16 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
 
   app.get('/healthz', async () => ({
     status: 'ok',
+    node: opts.nodeId,
     uptimeSeconds: Math.round(process.uptime()),
     ...opts.health(),
   }));
+
+  app.get('/readyz', async (_req, reply) => {
+    const ready = opts.ready();
+    reply.code(ready ? 200 : 404);
+    return { ready, node: opts.nodeId };
+  });
 
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', opts.metrics.contentType);

@@ -1,3 +1,4 @@
+import { nodeOfSessionId } from '@perihelion/engine';
 import { LEAVE_BEACON_PATH } from '@perihelion/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from './server.js';
@@ -8,7 +9,7 @@ describe('HTTP routes', () => {
   const clients: RawClient[] = [];
 
   beforeEach(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ NODE_ID: 'node-t' });
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
@@ -20,7 +21,18 @@ describe('HTTP routes', () => {
     clients.push(c);
     await c.join('alpha');
     const body = await (await fetch(`${server.url}/healthz`)).json();
-    expect(body).toMatchObject({ status: 'ok', connections: 1, players: 1, sectors: 1 });
+    expect(body).toMatchObject({ status: 'ok', node: 'node-t', connections: 1, players: 1, sectors: 1 });
+  });
+
+  it('names this node in every session id and says whether it takes new players', async () => {
+    const c = new RawClient(server.url, 'polling');
+    clients.push(c);
+    await c.join('alpha');
+    const sid = c.socket.io.engine.id;
+    expect(sid).toMatch(/^node-t\.[A-Za-z0-9_-]{20}$/);
+    expect(nodeOfSessionId(sid)).toBe('node-t');
+    const ready = await fetch(`${server.url}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, node: 'node-t' }]);
   });
 
   it('exposes Prometheus metrics', async () => {

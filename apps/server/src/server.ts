@@ -64,6 +64,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   const messaging = createMessaging(config, store.db, bus, logger);
   let realtime: Realtime | null = null;
+  let closing = false;
   const counts = () => {
     let players = 0;
     for (const room of realtime?.rooms.all() ?? []) players += room.size;
@@ -75,6 +76,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     webDist: config.WEB_DIST ? resolve(config.WEB_DIST) : defaultWebDist,
     metrics: metrics.registry,
     health: counts,
+    ready: () => !closing,
+    nodeId,
     leave: (token) => realtime?.gateway.leaveByToken(token) ?? false,
     session: { identities: universe.identities, tokens, adminToken: config.ADMIN_TOKEN },
   });
@@ -87,6 +90,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   realtime = attachRealtime({
     httpServer: app.server,
     logger,
+    nodeId,
     createSimulation: (id, tickRate) => universe.createSimulation(id, tickRate),
     tickRate: config.TICK_RATE,
     snapshotRate: config.SNAPSHOT_RATE,
@@ -119,6 +123,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     channels: messaging.channels,
     bus,
     async close() {
+      closing = true;
       // The game namespace first: its players hear "restarting" before the shared connection closes.
       rt.gateway.shutdown();
       messaging.close();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import {
   type ClientToServerEvents,
@@ -19,9 +20,24 @@ import type { RoomStats } from './room-stats.js';
 import { SessionRegistry } from './sessions.js';
 import type { SimulationFactory } from './simulation.js';
 
+/** Between the node id and the random part of an Engine.IO session id. */
+export const SESSION_ID_SEPARATOR = '.';
+
+/** The node that holds an Engine.IO session, from its id (null for an id without a node). */
+export function nodeOfSessionId(sid: string): string | null {
+  const at = sid.indexOf(SESSION_ID_SEPARATOR);
+  return at > 0 ? sid.slice(0, at) : null;
+}
+
 export interface RealtimeOptions {
   httpServer: HttpServer;
   logger: Logger;
+  /**
+   * This node's id: every Engine.IO session id starts with it and a dot, so a load balancer routes
+   * each request of a session to the node that holds it from the id alone (no cookie, whatever
+   * the client's address). Default: no prefix.
+   */
+  nodeId?: string;
   createSimulation: SimulationFactory;
   tickRate: number;
   snapshotRate: number;
@@ -70,6 +86,11 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     // One frame per snapshot instead of two (see the protocol's socket-parser).
     parser: perihelionParser,
   });
+  if (opts.nodeId !== undefined) {
+    const prefix = `${opts.nodeId}${SESSION_ID_SEPARATOR}`;
+    // 15 random bytes, as engine.io's own ids have; base64url has no dot, so the prefix is unambiguous.
+    io.engine.generateId = () => prefix + randomBytes(15).toString('base64url');
+  }
   // Nothing is served on the main namespace; refusing it keeps anyone from holding a connection
   // open there without a session.
   io.of('/').use((_socket, next) => {
