@@ -60,6 +60,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     content,
     logger,
     nodeId,
+    bus,
     newName: randomPilotName,
   });
   const messaging = createMessaging(config, store.db, bus, logger);

@@ -1,5 +1,6 @@
 import type { Store } from '@perihelion/db';
 import {
+  type Bus,
   command,
   DurableScheduler,
   type GameGateway,
@@ -26,6 +27,8 @@ export interface UniverseOptions {
   content: Content;
   logger: Logger;
   nodeId: string;
+  /** What the nodes of a cluster tell each other (notifications stored for a player elsewhere). */
+  bus: Bus;
   newName: () => string;
 }
 
@@ -72,6 +75,7 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
       db: store.db,
       logger: logger.child({ part: 'inbox' }),
       connectionsOf: (playerId) => (gateway?.connectionsOf(playerId) ?? []).map(inboxConnection),
+      bus: opts.bus,
     }),
     profiles,
     structures: new StructureIndex((kind) => structureSpec(kind, content)?.hp ?? 1),
@@ -155,9 +159,11 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
       mining.start();
       checkpoints.start();
       await ctx.scheduler.start();
+      await ctx.inbox.ready;
     },
     async stop() {
       await ctx.scheduler.stop();
+      ctx.inbox.close();
       await Promise.all([mining.stop(), checkpoints.stop()]);
     },
   };

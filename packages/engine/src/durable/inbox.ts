@@ -1,6 +1,8 @@
 import type { Db, Executor } from '@perihelion/db';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { Batcher, STORE_BATCH_LINGER_MS } from '../batcher.js';
+import { type Bus, busTopic, LocalBus, type Unsubscribe } from '../cluster/bus.js';
 import {
   acknowledge,
   INBOX_PAGE,
@@ -13,6 +15,16 @@ import {
 } from './inbox-store.js';
 
 export type { InboxMessage, NewNotification } from './inbox-store.js';
+
+/**
+ * Notifications were stored for these players: every node sends them to the connections it holds.
+ * A log topic, so a node that lost Redis for a moment still wakes for them.
+ */
+export const INBOX_POSTED = busTopic(
+  'inbox:posted',
+  z.object({ players: z.array(z.string().min(1)).min(1) }),
+  'log',
+);
 
 /** One live connection of a player, as the inbox sees it. */
 export interface InboxConnection {
@@ -32,6 +44,8 @@ export interface InboxOptions {
    * backlog sent at once would be dropped, resent on the reconnect, and dropped again.
    */
   window?: number;
+  /** Tells the other nodes of a cluster to deliver what was posted here. Default: a LocalBus (one node). */
+  bus?: Bus;
 }
 
 /** What this process knows of a player with connections here. */
@@ -74,9 +88,23 @@ export class Inbox {
   private readonly readers = new Map<string, Reader>();
   /** Connections arriving together read their players' cursors in one query (see Batcher). */
   private readonly cursors: Batcher<{ acked: number; seq: number } | null>;
+  private readonly bus: Bus;
+  private unsubscribe: Unsubscribe | null = null;
+  /** Resolves once notifications posted on other nodes wake this one (at once with one node). */
+  readonly ready: Promise<void>;
 
   constructor(opts: InboxOptions) {
     this.db = opts.db;
+    this.bus = opts.bus ?? new LocalBus('local');
+    this.ready = this.bus
+      .subscribe(INBOX_POSTED, ({ players }, from) => {
+        // This node's own posts were flushed here when they were made.
+        if (from === this.bus.nodeId) return;
+        for (const playerId of players) void this.flushHere(playerId);
+      })
+      .then((stop) => {
+        this.unsubscribe = stop;
+      });
     this.cursors = new Batcher(
       async (_, ids) => {
         const found = await inboxCursors(this.db, ids);
@@ -102,9 +130,22 @@ export class Inbox {
 
   /**
    * Sends every live connection of the player what it has not been sent yet, as far as its window
-   * allows; never rejects.
+   * allows, and tells the other nodes to do the same with theirs; never rejects (resolves when this
+   * node's connections were served).
    */
-  async flush(playerId: string): Promise<void> {
+  flush(playerId: string): Promise<void> {
+    this.bus.publish(INBOX_POSTED, { players: [playerId] });
+    return this.flushHere(playerId);
+  }
+
+  /** No longer woken by other nodes' posts. */
+  close(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /** flush() for this node's connections only. */
+  private async flushHere(playerId: string): Promise<void> {
     const runs: Promise<void>[] = [];
     try {
       for (const conn of this.connectionsOf(playerId)) runs.push(this.deliver(this.track(playerId, conn)));
@@ -149,7 +190,7 @@ export class Inbox {
     // Unknown player, no connection here, or nothing new: no window opened further.
     if (acked === null || !reader || (reader.acked !== null && acked <= reader.acked)) return;
     learnAck(reader, acked);
-    await this.flush(playerId);
+    await this.flushHere(playerId);
   }
 
   /** Everything above the player's acknowledgement, in order (for tests and HTTP). */

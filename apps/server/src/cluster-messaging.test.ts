@@ -1,0 +1,171 @@
+import { GameClient, type TransportName } from '@perihelion/client';
+import { createScratchDatabase, postgresSkipReason, TEST_DATABASE_URL } from '@perihelion/db/testing';
+import {
+  dropRedisPrefix,
+  redisSkipReason,
+  TEST_REDIS_URL,
+  testRedisPrefix,
+} from '@perihelion/engine/testing';
+import { directChannel, PUBLISH_API_PREFIX } from '@perihelion/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from './server.js';
+import { eventually, startTestServer } from './testing/test-server.js';
+
+const pgSkip = await postgresSkipReason();
+if (pgSkip) console.warn(`[skip] messaging across nodes: ${pgSkip}`);
+const redisSkip = await redisSkipReason();
+const API_KEY = 'api-key-for-the-cluster-tests';
+/** Guards for conditions that cross Redis and PostgreSQL, on a busy machine too. */
+const GUARD_MS = 60_000;
+
+const offsetsOf = (client: GameClient, channel: string) =>
+  client.chat.subscription(channel)?.messages.map((m) => m.offset) ?? [];
+const textsOf = (client: GameClient, channel: string) =>
+  client.chat.subscription(channel)?.messages.map((m) => `${m.sender.name}: ${m.text}`) ?? [];
+
+describe.skipIf(pgSkip !== null || redisSkip !== null)(
+  'chat and notifications across two nodes (PostgreSQL and Redis)',
+  () => {
+    const prefix = testRedisPrefix();
+    let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | null = null;
+    const nodes: RunningServer[] = [];
+    const clients: GameClient[] = [];
+
+    beforeAll(async () => {
+      scratch = await createScratchDatabase(TEST_DATABASE_URL);
+      const shared = {
+        DATABASE_URL: scratch.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: prefix,
+        AUTH_SECRET: 'one-secret-for-every-node-of-this-test-cluster',
+        API_KEY,
+        PRESENCE_GRACE_MS: '200',
+      };
+      // One after the other: the second finds the schema migrated.
+      nodes.push(await startTestServer({ ...shared, NODE_ID: 'node-a' }));
+      nodes.push(await startTestServer({ ...shared, NODE_ID: 'node-b' }));
+    });
+    afterEach(() => {
+      for (const c of clients.splice(0)) c.close();
+    });
+    afterAll(async () => {
+      for (const node of nodes.splice(0)) await node.close().catch(() => {});
+      await scratch?.drop();
+      if (!redisSkip) await dropRedisPrefix(TEST_REDIS_URL, prefix);
+    });
+
+    const player = (node: RunningServer, name: string, transport: TransportName) => {
+      const c = new GameClient({
+        url: node.url,
+        sector: `cluster-${name.toLowerCase()}`,
+        name,
+        transport,
+        socketOptions: { reconnectionDelay: 100, reconnectionDelayMax: 300 },
+      });
+      clients.push(c);
+      c.connect();
+      return c;
+    };
+
+    it.each<TransportName>(['websocket', 'polling'])(
+      'messages posted on either node reach the players on both, each once and in the same order (%s)',
+      async (transport) => {
+        const [a, b] = nodes as [RunningServer, RunningServer];
+        const ada = player(a, 'Ada', transport);
+        const bob = player(b, 'Bob', transport);
+        for (const c of [ada, bob]) {
+          await eventually(() => c.chat.subscription('global')?.state === 'live', 'global is live', GUARD_MS);
+        }
+        // Texts of this run only: the channel keeps what earlier tests posted.
+        const tag = `${transport}-${Date.now()}`;
+        const sends: Promise<unknown>[] = [];
+        for (let i = 0; i < 5; i++) {
+          sends.push(ada.chat.publish('global', `${tag} ada ${i}`));
+          sends.push(bob.chat.publish('global', `${tag} bob ${i}`));
+        }
+        await Promise.all(sends);
+        const ours = (c: GameClient) =>
+          (c.chat.subscription('global')?.messages ?? []).filter((m) => m.text.startsWith(tag));
+        for (const c of [ada, bob])
+          await eventually(() => ours(c).length === 10, 'all ten messages', GUARD_MS);
+        // Every offset of the channel once, in order, and the same stream on both nodes.
+        for (const c of [ada, bob]) {
+          const offsets = offsetsOf(c, 'global');
+          expect(offsets).toEqual(offsets.map((_, i) => i + 1));
+        }
+        expect(ours(bob).map((m) => [m.offset, m.text])).toEqual(ours(ada).map((m) => [m.offset, m.text]));
+        // Each player's own messages in the order they sent them.
+        const texts = ours(ada).map((m) => m.text);
+        for (const who of ['ada', 'bob']) {
+          expect(texts.filter((t) => t.includes(` ${who} `))).toEqual(
+            [0, 1, 2, 3, 4].map((i) => `${tag} ${who} ${i}`),
+          );
+        }
+      },
+    );
+
+    it('a direct message from a player on one node opens the conversation for its peer on the other', async () => {
+      const [a, b] = nodes as [RunningServer, RunningServer];
+      const ada = player(a, 'Ada', 'websocket');
+      const bob = player(b, 'Bob', 'websocket');
+      for (const c of [ada, bob]) {
+        await eventually(() => c.playerId !== null && c.status === 'connected', 'in the sector', GUARD_MS);
+      }
+      await ada.chat.sendDirect(bob.playerId!, 'psst, Bob');
+      const dm = directChannel(ada.playerId!, bob.playerId!);
+      await eventually(() => textsOf(bob, dm).length === 1, 'the direct message on the other node', GUARD_MS);
+      expect(textsOf(bob, dm)).toEqual(['Ada: psst, Bob']);
+      expect(bob.chat.directory.find((c) => c.name === dm)?.peer?.name).toBe('Ada');
+    });
+
+    it('the publish API of one node reaches subscribers on both', async () => {
+      const [a, b] = nodes as [RunningServer, RunningServer];
+      const ada = player(a, 'Ada', 'websocket');
+      const bob = player(b, 'Bob', 'polling');
+      for (const c of [ada, bob]) {
+        await eventually(
+          () => c.chat.subscription('announcements')?.state === 'live',
+          'announcements',
+          GUARD_MS,
+        );
+      }
+      const res = await fetch(`${b.url}${PUBLISH_API_PREFIX}/channels/announcements/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'Dragons over node B' }),
+      });
+      expect(res.status).toBeLessThan(300);
+      for (const c of [ada, bob]) {
+        await eventually(
+          () => textsOf(c, 'announcements').some((t) => t.endsWith('Dragons over node B')),
+          'the announcement',
+          GUARD_MS,
+        );
+      }
+    });
+
+    it.each<TransportName>(['websocket', 'polling'])(
+      'a notification stored on one node reaches the player live on the other, once (%s)',
+      async (transport) => {
+        const [a, b] = nodes as [RunningServer, RunningServer];
+        const cyd = player(b, 'Cyd', transport);
+        await eventually(
+          () => cyd.playerId !== null && cyd.status === 'connected',
+          'in the sector',
+          GUARD_MS,
+        );
+        const got: string[] = [];
+        cyd.on('notification', (n) => got.push(`${n.seq} ${n.kind}: ${n.text}`));
+        const res = await fetch(`${a.url}${PUBLISH_API_PREFIX}/players/${cyd.playerId}/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ text: 'Auction won', kind: 'auction' }),
+        });
+        expect(res.status).toBe(202);
+        const { seq } = (await res.json()) as { seq: number };
+        await eventually(() => got.length > 0, 'the notification on the other node', GUARD_MS);
+        expect(got).toEqual([`${seq} auction: Auction won`]);
+      },
+    );
+  },
+);
