@@ -125,7 +125,12 @@ export class RedisBus implements Bus {
   }
 
   publish<T>(topic: BusTopic<T>, message: T): void {
-    if (this.closed) throw new Error(`the bus is closed (publishing to ${topic.name})`);
+    if (this.closed) {
+      // A store write that finishes while the node shuts down: nothing is lost (it is stored), and
+      // the request that made it must not fail for it.
+      this.report(new Error('the bus is closed'), `bus publish to ${topic.name}`);
+      return;
+    }
     this.handlers.dispatch(topic.name, message, this.nodeId);
     const key = this.key(topic.name);
     const sent =
