@@ -54,7 +54,28 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   logger.info({ store: store.kind, location: store.location }, 'store open');
   const nodeId = config.NODE_ID ?? defaultNodeId();
-  const bus = await openBus(config, nodeId, logger);
+  let bus: Bus | null = null;
+  try {
+    bus = await openBus(config, nodeId, logger);
+    return await startOn(config, logger, { content, tokens, store, bus, nodeId });
+  } catch (err) {
+    // Whatever was opened would keep the process alive (Redis connections, the database pool).
+    await bus?.close().catch(() => {});
+    await store.close().catch(() => {});
+    throw err;
+  }
+}
+
+interface Opened {
+  content: ReturnType<typeof loadContent>;
+  tokens: SessionTokens;
+  store: Store;
+  bus: Bus;
+  nodeId: string;
+}
+
+async function startOn(config: Config, logger: Logger, opened: Opened): Promise<RunningServer> {
+  const { content, tokens, store, bus, nodeId } = opened;
   const universe = await createUniverse({
     store,
     content,

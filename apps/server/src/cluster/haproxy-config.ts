@@ -59,6 +59,9 @@ export function haproxyConfig(opts: HaproxyConfigOptions): string {
     '',
     'backend nodes',
     '  balance roundrobin',
+    // A new session sent to a node that has just died is tried once more on another.
+    '  retries 2',
+    '  option redispatch 1',
     '  option httpchk GET /readyz',
     '  http-check disable-on-404',
     `  default-server inter ${inter} fall 2 rise 1`,

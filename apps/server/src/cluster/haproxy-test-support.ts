@@ -42,8 +42,10 @@ export class TestHaproxy {
       throw new Error(`haproxy refused the configuration:\n${check.stdout}${check.stderr}`);
     }
     // Through the guard: HAProxy is not Node, and must not outlive this process.
+    // In a process group of its own: a stop that has to force it kills HAProxy with its wrapper.
     const child = spawn(process.execPath, [GUARDED_EXEC, 'haproxy', '-f', file, '-db'], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: true,
     });
     const output: string[] = [];
     const keep = (chunk: Buffer) => {
@@ -77,7 +79,9 @@ export class TestHaproxy {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
       this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => {
+        if (this.child.pid !== undefined) process.kill(-this.child.pid, 'SIGKILL');
+      }, 10_000);
       await exited;
       clearTimeout(timer);
     }

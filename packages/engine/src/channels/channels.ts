@@ -75,6 +75,7 @@ export class Channels {
   private readonly reads: ChannelReads;
   private readonly bus: Bus;
   private busSubscriptions: Unsubscribe[] = [];
+  private closed = false;
   /** Resolves once messages stored on other nodes reach this one (at once with one node). */
   readonly ready: Promise<void>;
 
@@ -115,7 +116,7 @@ export class Channels {
       maxSubscriptions: opts.maxSubscriptions ?? MAX_SUBSCRIPTIONS,
     });
     // The handlers take this node's own messages from here on; other nodes' once `ready`.
-    this.bus = opts.bus ?? new LocalBus('local');
+    this.bus = opts.bus ?? new LocalBus('local', (err, context) => this.log.error({ err }, context));
     this.ready = Promise.all([
       this.bus.subscribe(CHAT_STORED, ({ channel, message }) => this.live.deliver(channel, message)),
       this.bus.subscribe(CHAT_DIRECTORY, ({ players }) => {
@@ -123,7 +124,10 @@ export class Channels {
       }),
     ]).then((stops) => {
       this.busSubscriptions = stops;
+      if (this.closed) this.unsubscribeBus();
     });
+    // Awaited by whoever starts the node; a failure must not also surface as an unhandled rejection.
+    this.ready.catch(() => {});
   }
 
   kindOf(channel: string): ChannelKind | null {
@@ -232,10 +236,15 @@ export class Channels {
 
   /** Stops the timers (pending presence leaves are not announced). */
   close(): void {
-    for (const stop of this.busSubscriptions.splice(0)) stop();
+    this.closed = true;
+    this.unsubscribeBus();
     this.writer.close();
     this.limiter.close();
     this.live.close();
+  }
+
+  private unsubscribeBus(): void {
+    for (const stop of this.busSubscriptions.splice(0)) stop();
   }
 
   /** Forgets publish nonces older than their time to live (also done on a timer). Never rejects. */

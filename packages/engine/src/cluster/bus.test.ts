@@ -61,12 +61,13 @@ describe.skipIf(redisSkip !== null)('RedisBus: several nodes on one Redis', () =
   const open: RedisBus[] = [];
   const errors: string[] = [];
 
-  async function node(name: string): Promise<RedisBus> {
+  async function node(name: string, blockMs?: number): Promise<RedisBus> {
     const nodeId = `${name}-${randomBytes(4).toString('hex')}`;
     const bus = await RedisBus.connect({
       url: TEST_REDIS_URL,
       nodeId,
       prefix,
+      ...(blockMs !== undefined ? { blockMs } : {}),
       report: (err, context) => errors.push(`${nodeId}: ${context}: ${(err as Error).message}`),
     });
     open.push(bus);
@@ -219,5 +220,44 @@ describe.skipIf(redisSkip !== null)('RedisBus: several nodes on one Redis', () =
     errors.length = 0;
     b.publish(note, { n: 4, text: '' });
     expect(errors).toEqual([`${b.nodeId}: bus publish to test:note: the bus is closed`]);
+  });
+
+  it('a topic subscribed while the reader is blocked is read at once, not after the block runs out', async () => {
+    // Blocks far longer than the guard: only the wake-up can make these arrive in time.
+    const a = await node('a');
+    const b = await node('b', 600_000);
+    const first: number[] = [];
+    await b.subscribe(note, (m) => first.push(m.n));
+    a.publish(note, { n: 1, text: '' });
+    await vi.waitFor(() => expect(first).toEqual([1]), EVENTUALLY);
+    const later: number[] = [];
+    await b.subscribe(marker, (m) => later.push(m.n));
+    a.publish(marker, { n: 2 });
+    await vi.waitFor(() => expect(later).toEqual([2]), EVENTUALLY);
+  });
+
+  it('a topic unsubscribed and subscribed again is received again, once', async () => {
+    const a = await node('a');
+    const b = await node('b');
+    for (const topic of [ping, marker] as const) {
+      const seen: number[] = [];
+      const stop = await b.subscribe(topic, (m) => seen.push(m.n));
+      stop();
+      await b.subscribe(topic, (m) => seen.push(m.n));
+      a.publish(topic, { n: 5 });
+      await vi.waitFor(() => expect(seen).toEqual([5]), EVENTUALLY);
+    }
+  });
+
+  it('subscribers arriving together all wait until the topic is received', async () => {
+    const a = await node('a');
+    const b = await node('b');
+    const seen: string[] = [];
+    await Promise.all([
+      b.subscribe(note, (m) => seen.push(`1:${m.n}`)),
+      b.subscribe(note, (m) => seen.push(`2:${m.n}`)),
+    ]);
+    a.publish(note, { n: 9, text: '' });
+    await vi.waitFor(() => expect(seen.sort()).toEqual(['1:9', '2:9']), EVENTUALLY);
   });
 });

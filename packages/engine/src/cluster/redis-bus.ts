@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient } from 'redis';
 import {
   type Bus,
   type BusErrorReporter,
@@ -8,6 +7,7 @@ import {
   type BusTopic,
   type Unsubscribe,
 } from './bus.js';
+import { closeRedis, openRedis, type RedisClient } from './redis-connection.js';
 
 export interface RedisBusOptions {
   url: string;
@@ -16,12 +16,10 @@ export interface RedisBusOptions {
   prefix?: string;
   /** Entries a log topic keeps, approximately (XADD MAXLEN ~). Default 10,000. */
   logLength?: number;
-  /** How long one blocking read waits before it asks again. Default 4 s, under node-redis's 5 s command timeout. */
+  /** How long one blocking read waits before it asks again. Default 5 s. */
   blockMs?: number;
   report?: BusErrorReporter;
 }
-
-type RedisClient = ReturnType<typeof createClient>;
 
 /** XREAD's reply over RESP2 (the default protocol); node-redis types it as a union with RESP3's. */
 type StreamsReply = Array<{
@@ -29,33 +27,44 @@ type StreamsReply = Array<{
   messages: Array<{ id: string; message: Record<string, unknown> | null }>;
 }> | null;
 
-/** A log topic this node reads: where it is in the stream. */
-interface LogCursor {
-  topic: BusTopic<unknown>;
+/** Where this node is in one stream: the id of the last entry it handled. */
+interface Cursor {
+  readonly topic: BusTopic<unknown> | null;
+  readonly key: string;
   lastId: string;
 }
 
 const DEFAULT_PREFIX = 'perihelion:bus:';
 const READ_BATCH = 256;
-/** Waits between attempts to reconnect to Redis. */
-const RECONNECT_MS = [50, 100, 200, 500, 1000, 2000] as const;
 /** Backoff after a failed read, doubling up to the last value. */
 const READ_RETRY_MS = [100, 200, 500, 1000, 2000] as const;
+/** Commands kept while Redis is away (publishes during an outage); the data itself is stored. */
+const QUEUE_LIMIT = 100_000;
+/** Entries kept in a node's wake stream, and how long it outlives the node. */
+const WAKE_LENGTH = 16;
+const WAKE_TTL_MS = 24 * 3600 * 1000;
+const CLOSE_GRACE_MS = 2000;
 
 /**
  * The bus of a cluster, on Redis. Three connections: one for commands and publishing, one in
- * subscriber mode for broadcast topics (pub/sub), and one that blocks on XREAD for log topics
- * (one Redis stream per topic). A node keeps, per log topic, the id of the last entry it handled
- * and reads on from there after a dropped connection, so it misses nothing the stream still holds;
- * its own entries it skips (it handed them to its handlers when it published them).
+ * subscriber mode for broadcast topics (pub/sub), and one that blocks on XREAD for log topics (one
+ * Redis stream per topic). A node keeps, per log topic, the id of the last entry it handled and
+ * reads on from there after a dropped connection, so it misses nothing the stream still holds; its
+ * own entries it skips (it handed them to its handlers when it published them). The reader also
+ * reads a small stream of its own, which is written to when the set of topics changes: the
+ * blocked read returns and starts again with the new set (no CLIENT UNBLOCK, so no admin rights).
  */
 export class RedisBus implements Bus {
   private readonly handlers: BusHandlers;
-  private readonly cursors = new Map<string, LogCursor>();
-  private readerId: number | null = null;
+  private readonly cursors = new Map<string, Cursor>();
+  /** Per topic, the subscription to Redis being made (every subscriber waits for it). */
+  private readonly activations = new Map<string, Promise<void>>();
+  /** Per broadcast topic, the listener given to Redis (unsubscribing names it). */
+  private readonly listeners = new Map<string, (raw: string) => void>();
+  private readonly wake: Cursor;
   private readerLoop: Promise<void> = Promise.resolve();
-  private wakeReader: (() => void) | null = null;
-  private closed = false;
+  private readonly stopping = new AbortController();
+  private closing: Promise<void> | null = null;
   private readonly prefix: string;
   private readonly logLength: number;
   private readonly blockMs: number;
@@ -67,65 +76,59 @@ export class RedisBus implements Bus {
     private readonly reader: RedisClient,
     readonly nodeId: string,
     opts: RedisBusOptions,
+    wakeFrom: string,
   ) {
     this.prefix = opts.prefix ?? DEFAULT_PREFIX;
     this.logLength = opts.logLength ?? 10_000;
-    this.blockMs = opts.blockMs ?? 4000;
+    this.blockMs = opts.blockMs ?? 5000;
     this.report = opts.report ?? (() => {});
     this.handlers = new BusHandlers(this.report);
+    this.wake = { topic: null, key: `${this.prefix}wake:${nodeId}`, lastId: wakeFrom };
   }
 
   /** Connects all three connections; rejects (closing what it opened) when Redis cannot be reached. */
   static async connect(opts: RedisBusOptions): Promise<RedisBus> {
     const report = opts.report ?? (() => {});
-    const clients: RedisClient[] = [];
-    const open = async (name: string): Promise<RedisClient> => {
-      let established = false;
-      const client = createClient({
-        url: opts.url,
-        // Named, so CLIENT LIST shows an operator which node holds which connection.
-        name: `perihelion-bus:${opts.nodeId}:${name}`,
-        socket: {
-          // A node that cannot reach Redis at start stops, saying so; one that loses it later
-          // keeps trying (its reads go on from where they were once it is back).
-          reconnectStrategy: (retries: number, cause: Error) =>
-            established ? (RECONNECT_MS[Math.min(retries, RECONNECT_MS.length - 1)] ?? 2000) : cause,
-        },
-      });
-      let failure: unknown = null;
-      client.on('error', (err: unknown) => {
-        if (established) report(err, `redis bus (${name} connection)`);
-        else failure = err;
-      });
-      clients.push(client);
-      try {
-        await client.connect();
-      } catch (err) {
-        // The URL may hold a password: the message names the address only through the cause.
-        throw new Error(`cannot reach Redis (REDIS_URL): ${((failure ?? err) as Error).message}`);
-      }
-      established = true;
-      return client;
-    };
+    const blockMs = opts.blockMs ?? 5000;
+    const name = (role: string) => `perihelion-bus:${opts.nodeId}:${role}`;
+    const opened: RedisClient[] = [];
     try {
+      const commands = await openRedis({
+        url: opts.url,
+        name: name('commands'),
+        report,
+        queueLimit: QUEUE_LIMIT,
+      });
+      opened.push(commands);
+      const subscriber = await openRedis({ url: opts.url, name: name('subscriber'), report });
+      opened.push(subscriber);
+      // The reader is always blocked in a read of at most blockMs: silence beyond that is a dead link.
+      const reader = await openRedis({
+        url: opts.url,
+        name: name('reader'),
+        report,
+        socketTimeoutMs: blockMs + 5000,
+      });
+      opened.push(reader);
+      const wakeKey = `${opts.prefix ?? DEFAULT_PREFIX}wake:${opts.nodeId}`;
       const bus = new RedisBus(
-        await open('commands'),
-        await open('subscriber'),
-        await open('reader'),
+        commands,
+        subscriber,
+        reader,
         opts.nodeId,
         opts,
+        await lastId(commands, wakeKey),
       );
-      bus.readerId = await bus.reader.clientId();
       bus.readerLoop = bus.readLogs();
       return bus;
     } catch (err) {
-      for (const client of clients) if (client.isOpen) client.destroy();
+      for (const client of opened) if (client.isOpen) client.destroy();
       throw err;
     }
   }
 
   publish<T>(topic: BusTopic<T>, message: T): void {
-    if (this.closed) {
+    if (this.closing) {
       // A store write that finishes while the node shuts down: nothing is lost (it is stored), and
       // the request that made it must not fail for it.
       this.report(new Error('the bus is closed'), `bus publish to ${topic.name}`);
@@ -146,56 +149,117 @@ export class RedisBus implements Bus {
   }
 
   async subscribe<T>(topic: BusTopic<T>, handler: BusHandler<T>): Promise<Unsubscribe> {
-    if (this.closed) throw new Error(`the bus is closed (subscribing to ${topic.name})`);
-    const first = this.handlers.add(topic, handler);
-    if (first) {
-      try {
-        if (topic.delivery === 'broadcast') {
-          await this.subscriber.subscribe(this.key(topic.name), (raw) => this.onBroadcast(topic, raw));
-        } else {
-          this.cursors.set(topic.name, { topic, lastId: await this.lastEntryId(topic.name) });
-          this.nudgeReader();
-        }
-      } catch (err) {
-        this.handlers.remove(topic, handler);
-        throw err;
-      }
+    if (this.closing) throw new Error(`the bus is closed (subscribing to ${topic.name})`);
+    if (this.handlers.add(topic, handler)) this.activations.set(topic.name, this.activate(topic));
+    try {
+      await this.activations.get(topic.name);
+    } catch (err) {
+      this.handlers.remove(topic, handler);
+      this.activations.delete(topic.name);
+      throw err;
     }
+    let done = false;
     return () => {
-      if (!this.handlers.remove(topic, handler) || this.closed) return;
-      if (topic.delivery === 'broadcast') {
-        this.subscriber
-          .unsubscribe(this.key(topic.name))
-          .catch((err: unknown) => this.report(err, 'bus unsubscribe'));
-      } else {
-        this.cursors.delete(topic.name);
-        this.nudgeReader();
-      }
+      if (done) return;
+      done = true;
+      if (this.handlers.remove(topic, handler) && !this.closing) this.deactivate(topic);
     };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.stopping.abort();
     this.handlers.clear();
     this.cursors.clear();
-    // Destroying the reader ends a blocked XREAD at once; the loop sees `closed` and returns.
+    // Destroying the reader ends a blocked XREAD at once; the loop sees the abort and returns.
     this.reader.destroy();
     this.subscriber.destroy();
-    this.wakeReader?.();
     await this.readerLoop;
-    // Publishes still in flight go out first, unless Redis is gone.
-    await (this.commands.isReady ? this.commands.close() : Promise.resolve(this.commands.destroy()));
+    // Publishes still in flight go out first, unless Redis is away.
+    await closeRedis(this.commands, CLOSE_GRACE_MS);
   }
 
   private key(topicName: string): string {
     return `${this.prefix}${topicName}`;
   }
 
-  /** The id of the newest entry of a topic's stream ("0-0" when there is none): reading starts after it. */
-  private async lastEntryId(topicName: string): Promise<string> {
-    const newest = await this.commands.xRevRange(this.key(topicName), '+', '-', { COUNT: 1 });
-    return newest[0]?.id ?? '0-0';
+  /** Starts receiving a topic from Redis (its first handler on this node). */
+  private async activate(topic: BusTopic<unknown>): Promise<void> {
+    const key = this.key(topic.name);
+    if (topic.delivery === 'broadcast') {
+      const listener = (raw: string) => this.onBroadcast(topic, raw);
+      this.listeners.set(topic.name, listener);
+      await this.subscriber.subscribe(key, listener);
+      return;
+    }
+    const cursor: Cursor = { topic, key, lastId: await lastId(this.commands, key) };
+    // Unsubscribed meanwhile: nothing to read.
+    if (!this.handlers.has(topic.name) || this.closing) return;
+    this.cursors.set(topic.name, cursor);
+    this.nudgeReader();
+  }
+
+  /** Stops receiving a topic (its last handler on this node is gone). */
+  private deactivate(topic: BusTopic<unknown>): void {
+    this.activations.delete(topic.name);
+    if (topic.delivery === 'broadcast') {
+      const listener = this.listeners.get(topic.name);
+      this.listeners.delete(topic.name);
+      // Naming the listener makes node-redis mark the channel as leaving, so a subscribe right
+      // after sends a fresh SUBSCRIBE instead of joining the one being torn down.
+      this.subscriber
+        .unsubscribe(this.key(topic.name), listener)
+        .catch((err: unknown) => this.report(err, 'bus unsubscribe'));
+      return;
+    }
+    this.cursors.delete(topic.name);
+    this.nudgeReader();
+  }
+
+  /** Makes the blocked read return, so the next one reads the current set of topics. */
+  private nudgeReader(): void {
+    this.commands
+      .xAdd(
+        this.wake.key,
+        '*',
+        { wake: '1' },
+        { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: WAKE_LENGTH } },
+      )
+      .then(() => this.commands.pExpire(this.wake.key, WAKE_TTL_MS))
+      .catch((err: unknown) => this.report(err, 'bus reader wake-up'));
+  }
+
+  private async readLogs(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping.signal.aborted) {
+      // The cursors this read uses: a reply is applied only to a cursor still in place.
+      const reading = [this.wake, ...this.cursors.values()];
+      try {
+        const reply = (await this.reader.xRead(
+          reading.map((c) => ({ key: c.key, id: c.lastId })),
+          { BLOCK: this.blockMs, COUNT: READ_BATCH },
+        )) as unknown as StreamsReply;
+        failures = 0;
+        for (const stream of reply ?? []) {
+          const cursor = reading.find((c) => c.key === stream.name);
+          if (!cursor || (cursor.topic && this.cursors.get(cursor.topic.name) !== cursor)) continue;
+          for (const entry of stream.messages) {
+            cursor.lastId = entry.id;
+            if (cursor.topic) this.onLogEntry(cursor.topic, entry.message);
+          }
+        }
+      } catch (err) {
+        if (this.stopping.signal.aborted) return;
+        this.report(err, 'bus log read');
+        const wait = READ_RETRY_MS[Math.min(failures, READ_RETRY_MS.length - 1)];
+        failures += 1;
+        await sleep(wait, undefined, { signal: this.stopping.signal }).catch(() => {});
+      }
+    }
   }
 
   private onBroadcast(topic: BusTopic<unknown>, raw: string): void {
@@ -212,63 +276,6 @@ export class RedisBus implements Bus {
     }
     if (envelope.from === this.nodeId) return;
     this.deliver(topic, envelope.message, envelope.from);
-  }
-
-  private deliver(topic: BusTopic<unknown>, message: unknown, from: string): void {
-    const parsed = topic.schema.safeParse(message);
-    if (!parsed.success) {
-      this.report(parsed.error, `bus message on ${topic.name} from ${from} does not match its schema`);
-      return;
-    }
-    this.handlers.dispatch(topic.name, parsed.data, from);
-  }
-
-  /** Makes the reader start a new read with the current set of streams. */
-  private nudgeReader(): void {
-    if (this.wakeReader) {
-      this.wakeReader();
-      return;
-    }
-    if (this.readerId === null) return;
-    this.commands
-      .sendCommand(['CLIENT', 'UNBLOCK', String(this.readerId)])
-      .catch((err: unknown) => this.report(err, 'bus reader unblock'));
-  }
-
-  private async readLogs(): Promise<void> {
-    let failures = 0;
-    while (!this.closed) {
-      if (this.cursors.size === 0) {
-        await new Promise<void>((resolve) => {
-          this.wakeReader = resolve;
-        });
-        this.wakeReader = null;
-        continue;
-      }
-      const streams = [...this.cursors.values()].map((c) => ({ key: this.key(c.topic.name), id: c.lastId }));
-      try {
-        const reply = (await this.reader.xRead(streams, {
-          BLOCK: this.blockMs,
-          COUNT: READ_BATCH,
-        })) as unknown as StreamsReply;
-        failures = 0;
-        for (const stream of reply ?? []) {
-          const cursor = this.cursors.get(stream.name.slice(this.prefix.length));
-          if (!cursor) continue;
-          for (const entry of stream.messages) {
-            cursor.lastId = entry.id;
-            this.onLogEntry(cursor.topic, entry.message);
-          }
-        }
-      } catch (err) {
-        if (this.closed) return;
-        this.report(err, 'bus log read');
-        await sleep(READ_RETRY_MS[Math.min(failures, READ_RETRY_MS.length - 1)]);
-        failures += 1;
-        // A reconnected reader is a new Redis client with a new id.
-        this.readerId = await this.reader.clientId().catch(() => this.readerId);
-      }
-    }
   }
 
   private onLogEntry(topic: BusTopic<unknown>, fields: Record<string, unknown> | null): void {
@@ -288,4 +295,19 @@ export class RedisBus implements Bus {
     }
     this.deliver(topic, message, from);
   }
+
+  private deliver(topic: BusTopic<unknown>, message: unknown, from: string): void {
+    const parsed = topic.schema.safeParse(message);
+    if (!parsed.success) {
+      this.report(parsed.error, `bus message on ${topic.name} from ${from} does not match its schema`);
+      return;
+    }
+    this.handlers.dispatch(topic.name, parsed.data, from);
+  }
+}
+
+/** The id of a stream's newest entry ("0-0" when there is none): reading starts after it. */
+async function lastId(client: RedisClient, key: string): Promise<string> {
+  const newest = await client.xRevRange(key, '+', '-', { COUNT: 1 });
+  return newest[0]?.id ?? '0-0';
 }

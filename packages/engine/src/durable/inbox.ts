@@ -90,12 +90,13 @@ export class Inbox {
   private readonly cursors: Batcher<{ acked: number; seq: number } | null>;
   private readonly bus: Bus;
   private unsubscribe: Unsubscribe | null = null;
+  private closed = false;
   /** Resolves once notifications posted on other nodes wake this one (at once with one node). */
   readonly ready: Promise<void>;
 
   constructor(opts: InboxOptions) {
     this.db = opts.db;
-    this.bus = opts.bus ?? new LocalBus('local');
+    this.bus = opts.bus ?? new LocalBus('local', (err, context) => opts.logger.error({ err }, context));
     this.ready = this.bus
       .subscribe(INBOX_POSTED, ({ players }, from) => {
         // This node's own posts were flushed here when they were made.
@@ -103,8 +104,11 @@ export class Inbox {
         for (const playerId of players) void this.flushHere(playerId);
       })
       .then((stop) => {
-        this.unsubscribe = stop;
+        if (this.closed) stop();
+        else this.unsubscribe = stop;
       });
+    // Awaited by whoever starts the node; a failure must not also surface as an unhandled rejection.
+    this.ready.catch(() => {});
     this.cursors = new Batcher(
       async (_, ids) => {
         const found = await inboxCursors(this.db, ids);
@@ -140,6 +144,7 @@ export class Inbox {
 
   /** No longer woken by other nodes' posts. */
   close(): void {
+    this.closed = true;
     this.unsubscribe?.();
     this.unsubscribe = null;
   }
