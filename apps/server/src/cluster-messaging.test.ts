@@ -9,7 +9,7 @@ import {
 import { directChannel, PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from './server.js';
-import { eventually, startTestServer } from './testing/test-server.js';
+import { eventually, eventuallyAsync, startTestServer } from './testing/test-server.js';
 
 const pgSkip = await postgresSkipReason();
 if (pgSkip) console.warn(`[skip] messaging across nodes: ${pgSkip}`);
@@ -167,5 +167,28 @@ describe.skipIf(pgSkip !== null || redisSkip !== null)(
         expect(got).toEqual([`${seq} auction: Auction won`]);
       },
     );
+
+    it("Socket.IO's adapter sees the connections of both nodes (fetchSockets)", async () => {
+      const [a, b] = nodes as [RunningServer, RunningServer];
+      const ada = player(a, 'Ada', 'websocket');
+      const bob = player(b, 'Bob', 'polling');
+      for (const c of [ada, bob]) {
+        await eventually(() => c.playerId !== null && c.status === 'connected', 'in the sector', GUARD_MS);
+      }
+      // Only these two players are connected now (earlier tests' clients are gone): one on each node,
+      // and each node counts both. Without the adapter each would count its own only.
+      await eventuallyAsync(
+        async () => {
+          const counts = await Promise.all(
+            [a, b].map(
+              async (node) => (await node.realtime.io.of('/chat').timeout(GUARD_MS).fetchSockets()).length,
+            ),
+          );
+          return counts.every((n) => n === 2);
+        },
+        'both connections seen from both nodes',
+        GUARD_MS,
+      );
+    });
   },
 );

@@ -7,9 +7,11 @@ import {
   type Bus,
   type Channels,
   LocalBus,
+  openSocketAdapter,
   type Realtime,
   RedisBus,
   SessionTokens,
+  type SocketAdapter,
 } from '@perihelion/engine';
 import { PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import type { FastifyInstance } from 'fastify';
@@ -55,11 +57,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   logger.info({ store: store.kind, location: store.location }, 'store open');
   const nodeId = config.NODE_ID ?? defaultNodeId();
   let bus: Bus | null = null;
+  let socketAdapter: SocketAdapter | null = null;
   try {
     bus = await openBus(config, nodeId, logger);
-    return await startOn(config, logger, { content, tokens, store, bus, nodeId });
+    if (config.REDIS_URL) {
+      socketAdapter = await openSocketAdapter({
+        url: config.REDIS_URL,
+        nodeId,
+        prefix: config.REDIS_PREFIX,
+        report: (err, context) => logger.warn({ err, part: 'socket.io adapter' }, context),
+      });
+    }
+    return await startOn(config, logger, { content, tokens, store, bus, socketAdapter, nodeId });
   } catch (err) {
     // Whatever was opened would keep the process alive (Redis connections, the database pool).
+    await socketAdapter?.close().catch(() => {});
     await bus?.close().catch(() => {});
     await store.close().catch(() => {});
     throw err;
@@ -71,11 +83,12 @@ interface Opened {
   tokens: SessionTokens;
   store: Store;
   bus: Bus;
+  socketAdapter: SocketAdapter | null;
   nodeId: string;
 }
 
 async function startOn(config: Config, logger: Logger, opened: Opened): Promise<RunningServer> {
-  const { content, tokens, store, bus, nodeId } = opened;
+  const { content, tokens, store, bus, socketAdapter, nodeId } = opened;
   const universe = await createUniverse({
     store,
     content,
@@ -113,6 +126,7 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     httpServer: app.server,
     logger,
     nodeId,
+    ...(socketAdapter ? { adapter: socketAdapter.adapter } : {}),
     createSimulation: (id, tickRate) => universe.createSimulation(id, tickRate),
     tickRate: config.TICK_RATE,
     snapshotRate: config.SNAPSHOT_RATE,
@@ -153,8 +167,12 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
       rt.sessions.clear();
       // app.close() closes the HTTP server, which Socket.IO shares; close Socket.IO's engine first.
       rt.io.engine.close();
+      // io.close() would close the HTTP server app.close() closes: the adapters are closed here
+      // (with Redis, each ends its stream reader).
+      for (const nsp of rt.io._nsps.values()) nsp.adapter.close();
       await app.close();
       await universe.stop();
+      await socketAdapter?.close();
       await bus.close();
       await store.close();
     },

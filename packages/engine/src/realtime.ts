@@ -9,7 +9,7 @@ import {
   type ServerToClientEvents,
 } from '@perihelion/protocol';
 import type { Logger } from 'pino';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { Authenticator } from './auth/principal.js';
 import { SocketAuth } from './auth/socket-auth.js';
 import { GameGateway } from './game-gateway.js';
@@ -39,6 +39,8 @@ export interface RealtimeOptions {
    */
   nodeId?: string;
   createSimulation: SimulationFactory;
+  /** Socket.IO's adapter for a cluster (see openSocketAdapter); default: in memory, one node. */
+  adapter?: ServerOptions['adapter'];
   tickRate: number;
   snapshotRate: number;
   sectorCapacity: number;
@@ -85,6 +87,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     serveClient: false,
     // One frame per snapshot instead of two (see the protocol's socket-parser).
     parser: perihelionParser,
+    ...(opts.adapter ? { adapter: opts.adapter } : {}),
   });
   if (opts.nodeId !== undefined) {
     const prefix = `${opts.nodeId}${SESSION_ID_SEPARATOR}`;

@@ -35,7 +35,8 @@ export class SectorPresence {
   constructor(private readonly opts: SectorPresenceOptions) {
     this.nsp = opts.namespace;
     this.roster = new RosterBatches((sector, change) =>
-      this.nsp.to(sectorRoomKey(sector)).emit('roster', change),
+      // This node's members only: a sector's players are all on the node that runs it.
+      this.nsp.local.to(sectorRoomKey(sector)).emit('roster', change),
     );
   }
 

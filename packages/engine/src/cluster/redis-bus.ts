@@ -229,8 +229,11 @@ export class RedisBus implements Bus {
         { wake: '1' },
         { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: WAKE_LENGTH } },
       )
-      .then(() => this.commands.pExpire(this.wake.key, WAKE_TTL_MS))
-      .catch((err: unknown) => this.report(err, 'bus reader wake-up'));
+      .then(() => (this.closing ? undefined : this.commands.pExpire(this.wake.key, WAKE_TTL_MS)))
+      .catch((err: unknown) => {
+        // Topics dropped as the node shuts down: the reader is going away anyway.
+        if (!this.closing) this.report(err, 'bus reader wake-up');
+      });
   }
 
   private async readLogs(): Promise<void> {
