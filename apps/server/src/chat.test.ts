@@ -3,6 +3,7 @@ import { CHAT_NAMESPACE, directChannel } from '@perihelion/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from './server.js';
 import { FaultProxy } from './testing/fault-proxy.js';
+import { connectGameClient } from './testing/game-clients.js';
 import { eventually, RawClient, startTestServer } from './testing/test-server.js';
 
 const texts = (client: GameClient, channel: string) =>
@@ -12,18 +13,8 @@ describe.each<TransportName>(['websocket', 'polling'])('chat on the real server 
   let server: RunningServer;
   const clients: GameClient[] = [];
   const raws: RawClient[] = [];
-  const player = (name: string, sector = 'chat') => {
-    const c = new GameClient({
-      url: server.url,
-      sector,
-      name,
-      transport,
-      socketOptions: { reconnectionDelay: 100, reconnectionDelayMax: 300 },
-    });
-    clients.push(c);
-    c.connect();
-    return c;
-  };
+  const player = (name: string, sector = 'chat') =>
+    connectGameClient(clients, { url: server.url, sector, name, transport });
 
   beforeEach(async () => {
     server = await startTestServer({ PRESENCE_GRACE_MS: '200' });

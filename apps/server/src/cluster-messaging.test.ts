@@ -1,4 +1,4 @@
-import { GameClient, type TransportName } from '@perihelion/client';
+import type { GameClient, TransportName } from '@perihelion/client';
 import { createScratchDatabase, postgresSkipReason, TEST_DATABASE_URL } from '@perihelion/db/testing';
 import {
   dropRedisPrefix,
@@ -9,6 +9,7 @@ import {
 import { directChannel, PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from './server.js';
+import { connectGameClient } from './testing/game-clients.js';
 import { eventually, eventuallyAsync, startTestServer } from './testing/test-server.js';
 
 const pgSkip = await postgresSkipReason();
@@ -54,18 +55,20 @@ describe.skipIf(pgSkip !== null || redisSkip !== null)(
       if (!redisSkip) await dropRedisPrefix(TEST_REDIS_URL, prefix);
     });
 
-    const player = (node: RunningServer, name: string, transport: TransportName) => {
-      const c = new GameClient({
-        url: node.url,
-        sector: `cluster-${name.toLowerCase()}`,
-        name,
-        transport,
-        socketOptions: { reconnectionDelay: 100, reconnectionDelayMax: 300 },
-      });
-      clients.push(c);
-      c.connect();
-      return c;
+    const player = (node: RunningServer, name: string, transport: TransportName) =>
+      connectGameClient(clients, { url: node.url, sector: `cluster-${name.toLowerCase()}`, name, transport });
+    const inSector = async (...players: GameClient[]) => {
+      for (const c of players) {
+        await eventually(() => c.playerId !== null && c.status === 'connected', 'in the sector', GUARD_MS);
+      }
     };
+    /** A request to the publish API of one node. */
+    const publishApi = (node: RunningServer, path: string, body: unknown) =>
+      fetch(`${node.url}${PUBLISH_API_PREFIX}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
 
     it.each<TransportName>(['websocket', 'polling'])(
       'messages posted on either node reach the players on both, each once and in the same order (%s)',
@@ -108,9 +111,7 @@ describe.skipIf(pgSkip !== null || redisSkip !== null)(
       const [a, b] = nodes as [RunningServer, RunningServer];
       const ada = player(a, 'Ada', 'websocket');
       const bob = player(b, 'Bob', 'websocket');
-      for (const c of [ada, bob]) {
-        await eventually(() => c.playerId !== null && c.status === 'connected', 'in the sector', GUARD_MS);
-      }
+      await inSector(ada, bob);
       await ada.chat.sendDirect(bob.playerId!, 'psst, Bob');
       const dm = directChannel(ada.playerId!, bob.playerId!);
       await eventually(() => textsOf(bob, dm).length === 1, 'the direct message on the other node', GUARD_MS);
@@ -129,11 +130,7 @@ describe.skipIf(pgSkip !== null || redisSkip !== null)(
           GUARD_MS,
         );
       }
-      const res = await fetch(`${b.url}${PUBLISH_API_PREFIX}/channels/announcements/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ text: 'Dragons over node B' }),
-      });
+      const res = await publishApi(b, '/channels/announcements/messages', { text: 'Dragons over node B' });
       expect(res.status).toBeLessThan(300);
       for (const c of [ada, bob]) {
         await eventually(
@@ -149,17 +146,12 @@ describe.skipIf(pgSkip !== null || redisSkip !== null)(
       async (transport) => {
         const [a, b] = nodes as [RunningServer, RunningServer];
         const cyd = player(b, 'Cyd', transport);
-        await eventually(
-          () => cyd.playerId !== null && cyd.status === 'connected',
-          'in the sector',
-          GUARD_MS,
-        );
+        await inSector(cyd);
         const got: string[] = [];
         cyd.on('notification', (n) => got.push(`${n.seq} ${n.kind}: ${n.text}`));
-        const res = await fetch(`${a.url}${PUBLISH_API_PREFIX}/players/${cyd.playerId}/messages`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ text: 'Auction won', kind: 'auction' }),
+        const res = await publishApi(a, `/players/${cyd.playerId}/messages`, {
+          text: 'Auction won',
+          kind: 'auction',
         });
         expect(res.status).toBe(202);
         const { seq } = (await res.json()) as { seq: number };
@@ -172,9 +164,7 @@ describe.skipIf(pgSkip !== null || redisSkip !== null)(
       const [a, b] = nodes as [RunningServer, RunningServer];
       const ada = player(a, 'Ada', 'websocket');
       const bob = player(b, 'Bob', 'polling');
-      for (const c of [ada, bob]) {
-        await eventually(() => c.playerId !== null && c.status === 'connected', 'in the sector', GUARD_MS);
-      }
+      await inSector(ada, bob);
       // Only these two players are connected now (earlier tests' clients are gone): one on each node,
       // and each node counts both. Without the adapter each would count its own only.
       await eventuallyAsync(

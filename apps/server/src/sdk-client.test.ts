@@ -1,8 +1,9 @@
-import { GameClient, type TransportName } from '@perihelion/client';
+import type { GameClient, TransportName } from '@perihelion/client';
 import { Button, defaultContent, shipFromArray, shipToArray, stepShip } from '@perihelion/game';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from './server.js';
 import { FaultProxy } from './testing/fault-proxy.js';
+import { connectGameClient } from './testing/game-clients.js';
 import { eventually, startTestServer } from './testing/test-server.js';
 
 const predict = (own: readonly number[], buttons: number) =>
@@ -20,19 +21,8 @@ describe.each<TransportName>(['websocket', 'polling'])(
     let server: RunningServer;
     const stops: (() => void)[] = [];
     const clients: GameClient[] = [];
-    const newClient = (name: string, sector = 'sdk', url = server.url) => {
-      const c = new GameClient({
-        url,
-        sector,
-        name,
-        transport,
-        predict,
-        socketOptions: { reconnectionDelay: 100, reconnectionDelayMax: 300 },
-      });
-      clients.push(c);
-      c.connect();
-      return c;
-    };
+    const newClient = (name: string, sector = 'sdk', url = server.url) =>
+      connectGameClient(clients, { url, sector, name, transport, predict });
 
     beforeEach(async () => {
       server = await startTestServer();

@@ -21,26 +21,27 @@ function hostPort(text: string, what: string): { host: string; port: number } {
   return { host: match[1]!, port };
 }
 
-let values: ReturnType<typeof parse>['values'];
-function parse() {
+/** The options, or a usage error (exit 2). */
+function parseCommandLine() {
   const argv = process.argv.slice(2);
-  // `pnpm haproxy-config -- …` hands the "--" on.
-  return parseArgs({
-    args: argv[0] === '--' ? argv.slice(1) : argv,
-    options: {
-      bind: { type: 'string' },
-      node: { type: 'string', multiple: true },
-      tls: { type: 'string' },
-      'admin-socket': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+  try {
+    return parseArgs({
+      // `pnpm haproxy-config -- …` hands the "--" on.
+      args: argv[0] === '--' ? argv.slice(1) : argv,
+      options: {
+        bind: { type: 'string' },
+        node: { type: 'string', multiple: true },
+        tls: { type: 'string' },
+        'admin-socket': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }).values;
+  } catch (err) {
+    return fail((err as Error).message);
+  }
 }
-try {
-  values = parse().values;
-} catch (err) {
-  fail((err as Error).message);
-}
+
+const values = parseCommandLine();
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
