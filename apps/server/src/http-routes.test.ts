@@ -1,5 +1,4 @@
-import { nodeOfSessionId } from '@perihelion/engine';
-import { LEAVE_BEACON_PATH } from '@perihelion/protocol';
+import { LEAVE_BEACON_PATH, nodeOfSessionId } from '@perihelion/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from './server.js';
 import { eventually, RawClient, startTestServer } from './testing/test-server.js';

@@ -7,9 +7,13 @@ import {
   type Bus,
   type Channels,
   LocalBus,
+  LocalLeases,
+  NodeLoads,
   openSocketAdapter,
   type Realtime,
   RedisBus,
+  RedisLeases,
+  type RoomLeases,
   SessionTokens,
   type SocketAdapter,
 } from '@perihelion/engine';
@@ -58,8 +62,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const nodeId = config.NODE_ID ?? defaultNodeId();
   let bus: Bus | null = null;
   let socketAdapter: SocketAdapter | null = null;
+  let leases: RoomLeases | null = null;
   try {
     bus = await openBus(config, nodeId, logger);
+    leases = await openLeases(config, nodeId, logger);
     if (config.REDIS_URL) {
       socketAdapter = await openSocketAdapter({
         url: config.REDIS_URL,
@@ -68,9 +74,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         report: (err, context) => logger.warn({ err, part: 'socket.io adapter' }, context),
       });
     }
-    return await startOn(config, logger, { content, tokens, store, bus, socketAdapter, nodeId });
+    return await startOn(config, logger, { content, tokens, store, bus, socketAdapter, leases, nodeId });
   } catch (err) {
     // Whatever was opened would keep the process alive (Redis connections, the database pool).
+    await leases?.close().catch(() => {});
     await socketAdapter?.close().catch(() => {});
     await bus?.close().catch(() => {});
     await store.close().catch(() => {});
@@ -84,11 +91,12 @@ interface Opened {
   store: Store;
   bus: Bus;
   socketAdapter: SocketAdapter | null;
+  leases: RoomLeases;
   nodeId: string;
 }
 
 async function startOn(config: Config, logger: Logger, opened: Opened): Promise<RunningServer> {
-  const { content, tokens, store, bus, socketAdapter, nodeId } = opened;
+  const { content, tokens, store, bus, socketAdapter, leases, nodeId } = opened;
   const universe = await createUniverse({
     store,
     content,
@@ -106,6 +114,14 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     return { connections: realtime?.gateway.connections ?? 0, players, sectors: realtime?.rooms.count ?? 0 };
   };
   const metrics = createMetrics(counts);
+  const loads = new NodeLoads({
+    bus,
+    measure: () => {
+      const { players, connections } = counts();
+      const rooms = [...(realtime?.rooms.all() ?? [])].map((room) => room.id);
+      return { players, connections, rooms, draining: closing };
+    },
+  });
   const app = await createHttpApp({
     logger,
     webDist: config.WEB_DIST ? resolve(config.WEB_DIST) : defaultWebDist,
@@ -127,7 +143,12 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     logger,
     nodeId,
     ...(socketAdapter ? { adapter: socketAdapter.adapter } : {}),
+    leases,
+    placeRoom: () => loads.placeNew(),
+    nodeIsLive: (node) => loads.isLive(node),
     createSimulation: (id, tickRate) => universe.createSimulation(id, tickRate),
+    prepareRoom: (id, fence) => universe.prepareSector(id, fence),
+    roomClosed: (id) => universe.sectorClosed(id),
     tickRate: config.TICK_RATE,
     snapshotRate: config.SNAPSHOT_RATE,
     sectorCapacity: config.SECTOR_CAPACITY,
@@ -141,8 +162,9 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     stats: metrics.roomStats,
   });
   messaging.attach(realtime);
-  await universe.start(realtime.gateway);
+  await universe.start(realtime);
   await messaging.channels.ready;
+  await loads.start();
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -160,6 +182,8 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     bus,
     async close() {
       closing = true;
+      loads.report();
+      loads.stop();
       // The game namespace first: its players hear "restarting" before the shared connection closes.
       rt.gateway.shutdown();
       messaging.close();
@@ -172,6 +196,8 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
       for (const nsp of rt.io._nsps.values()) nsp.adapter.close();
       await app.close();
       await universe.stop();
+      // After the last checkpoint: the sectors are free for other nodes at once, not after the TTL.
+      await leases.close();
       await socketAdapter?.close();
       await bus.close();
       await store.close();
@@ -197,6 +223,18 @@ async function openBus(config: Config, nodeId: string, logger: Logger): Promise<
   });
   log.info({ node: nodeId }, 'joined the cluster bus on Redis');
   return bus;
+}
+
+/** Sector leases in Redis when the node is part of a cluster; else this node runs every sector. */
+async function openLeases(config: Config, nodeId: string, logger: Logger): Promise<RoomLeases> {
+  if (!config.REDIS_URL) return new LocalLeases(nodeId);
+  const log = logger.child({ part: 'leases' });
+  return RedisLeases.connect({
+    url: config.REDIS_URL,
+    nodeId,
+    prefix: config.REDIS_PREFIX,
+    report: (err, context) => log.warn({ err }, context),
+  });
 }
 
 /** The session token signer, with its secret from the configuration or the secret file. */

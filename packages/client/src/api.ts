@@ -120,6 +120,8 @@ export interface GameClientApi {
   readonly link: ClientLink;
   readonly status: ConnectionStatus;
   readonly transport: TransportName | null;
+  /** The cluster node serving this connection (from its session id); null while not connected. */
+  readonly node: string | null;
   readonly playerId: string | null;
   readonly sector: string | null;
   /** Own entity handle in snapshots, or null before joining. */

@@ -1,5 +1,7 @@
 import {
   errorPayloadSchema,
+  NODE_HINT_PARAM,
+  nodeOfSessionId,
   PROTOCOL_VERSION,
   type SessionRenewResult,
   sessionRenewResultSchema,
@@ -118,6 +120,33 @@ export class ClientLink {
     });
     this.sockets.set(namespace, socket);
     return socket as unknown as Socket<ListenEvents, EmitEvents>;
+  }
+
+  /** The cluster node that holds this connection (from its session id); null before it opens. */
+  get node(): string | null {
+    const sid = this.manager.engine?.id;
+    return sid ? nodeOfSessionId(sid) : null;
+  }
+
+  /**
+   * Reconnects at once through the load balancer, asking it for `node` (the routing hint; null:
+   * any node). Every namespace socket comes back by itself over the new connection, with a fresh
+   * handshake. Used when the server says a sector runs on another node.
+   */
+  routeTo(node: string | null): void {
+    const query: Record<string, string> = {
+      ...(this.manager.opts.query as Record<string, string> | undefined),
+    };
+    if (node) query[NODE_HINT_PARAM] = node;
+    else delete query[NODE_HINT_PARAM];
+    this.manager.opts.query = query;
+    const engine = this.manager.engine;
+    if (!engine || this.manager._readyState !== 'open') return;
+    // A move, not a failure: the first attempt goes now instead of after the reconnect backoff.
+    const delay = this.manager.reconnectionDelay();
+    this.manager.reconnectionDelay(0);
+    this.manager.once('reconnect_attempt', () => this.manager.reconnectionDelay(delay));
+    engine.close();
   }
 
   /** Closes every namespace socket and the connection; the link cannot be used again. */

@@ -50,6 +50,7 @@ const SDK_EVENTS: ReadonlySet<string> = new Set([
   'roster',
   'server:error',
   'displaced',
+  'moved',
   'inbox',
 ]);
 
@@ -72,6 +73,8 @@ export class Connection {
   /** While joined: no snapshot for a while means a dead network; reopen instead of waiting. */
   private readonly silence = new SilenceWatch(() => this.reopen());
 
+  /** Moves to another node since the last successful join (the first goes at once, later ones back off). */
+  private moves = 0;
   private _joined = false;
   private awaitingWorld: { playerId: string; sector: string; handle: number } | null = null;
   private _status: ConnectionStatus = 'connecting';
@@ -200,6 +203,16 @@ export class Connection {
       if (msg.success) this.sink.inbox(msg.data);
     });
     socket.on('displaced', () => this.enterStandby());
+    socket.on('moved', (raw: unknown) => {
+      const moved = serverEventSchemas.moved.safeParse(raw);
+      if (!moved.success || moved.data.sector !== this.options.sector) return;
+      this._joined = false;
+      this.epoch++;
+      this.pinger.stop();
+      this.silence.stop();
+      this.setStatus('reconnecting');
+      this.moveTo(moved.data.node);
+    });
     socket.on('identity', (raw: unknown) => {
       const identity = serverEventSchemas.identity.safeParse(raw);
       if (!identity.success) return;
@@ -247,6 +260,12 @@ export class Connection {
       return;
     }
     const res = parsed.data;
+    if (!res.ok && res.error.code === 'SECTOR_ELSEWHERE') {
+      // Not an error for the player: the sector runs on another node of the cluster.
+      if (res.node) this.moveTo(res.node);
+      else this.retryLater();
+      return;
+    }
     if (!res.ok) {
       if (isPermanentJoinRefusal(res.error.code)) {
         this.fail(res.error);
@@ -258,6 +277,7 @@ export class Connection {
     }
     this._leaveToken = res.leaveToken;
     this.retry.succeeded();
+    this.moves = 0;
     this._joined = true;
     this.everJoined = true;
     this.sink.joined(res);
@@ -319,6 +339,19 @@ export class Connection {
     // Socket.IO reconnects by itself after a network loss, but not when the server closed us
     // (e.g. it is restarting, or the session expired): then we come back ourselves.
     if (reason === 'io server disconnect') this.retryLater();
+  }
+
+  /**
+   * Reconnects through the load balancer to the node that runs the sector. Two nodes that each
+   * point at the other (a lease changing hands) cannot make this spin: only the first move since
+   * the last join goes at once.
+   */
+  private moveTo(node: string | null): void {
+    const go = () => {
+      if (this.status !== 'closed' && this.status !== 'failed') this.link.routeTo(node);
+    };
+    if (this.moves++ === 0) go();
+    else this.retry.schedule(go);
   }
 
   /** Drops this connection (if any) and connects again after a growing, jittered delay. */

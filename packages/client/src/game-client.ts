@@ -133,6 +133,9 @@ export class GameClient implements GameClientApi {
   get transport(): TransportName | null {
     return this.connection.transport;
   }
+  get node(): string | null {
+    return this.connection.joined || this.status === 'connected' ? this.link.node : null;
+  }
   get playerId(): string | null {
     return this._playerId;
   }

@@ -8,6 +8,7 @@ const TRANSIENT_JOIN_REFUSALS: ReadonlySet<ErrorCode> = new Set([
   'INTERNAL',
   'SERVER_SHUTTING_DOWN',
   'RATE_LIMITED',
+  'SECTOR_ELSEWHERE',
 ]);
 
 /** Refused for the access token (missing, invalid, expired): a fresh session gets in. */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   index,
   integer,
   jsonb,
@@ -197,5 +198,10 @@ export const structures = pgTable(
 export const sectors = pgTable('sectors', {
   id: text('id').primaryKey(),
   state: jsonb('state').$type<unknown>().notNull(),
+  /**
+   * The fence of the lease under which `state` was written (see the engine's RoomLeases): a write
+   * with a smaller fence comes from a node that lost the sector, and is refused.
+   */
+  fence: bigint('fence', { mode: 'number' }).notNull().default(0),
   updatedAt: at('updated_at').notNull().defaultNow(),
 });

@@ -109,6 +109,23 @@ export class GameGateway {
     return pilot?.presence?.sector ?? session.saved?.sector ?? null;
   }
 
+  /**
+   * The sector no longer runs here (this node lost its lease, or handed it over): its connections
+   * are sent to `node` (null: wherever the load balancer puts them), and the ships waiting out a
+   * resume grace here are dropped (the new owner restores them from the sector's state).
+   */
+  sectorMoved(sector: string, node: string | null): void {
+    const inSector: ConnectionContext[] = [];
+    for (const id of this.nsp.adapter.rooms.get(sectorRoomKey(sector)) ?? []) {
+      const ctx = this.contexts.get(id);
+      if (ctx) inSector.push(ctx);
+    }
+    this.presence.moveOut(sector, node, inSector);
+    for (const ctx of inSector) this.reportSector(ctx.playerId);
+    this.opts.sessions.dropSaved(sector, (playerId) => this.reportSector(playerId));
+    this.log.info({ sector, node, players: inSector.length }, 'sector moved to another node');
+  }
+
   /** A player's session ended on this node (SessionRegistry's onForget): its sector is gone. */
   sessionForgotten(playerId: string): void {
     this.reportSector(playerId);
@@ -227,8 +244,10 @@ export class GameGateway {
     }
     switch (event as BuiltinEvent) {
       case 'join':
-        this.presence.join(ctx, (data as { sector: string }).sector, ack);
         // A join also displaces (or moves) the player's ship: report where it is now.
+        this.presence.join(ctx, (data as { sector: string }).sector, ack, () =>
+          this.reportSector(ctx.playerId),
+        );
         this.reportSector(ctx.playerId);
         return;
       case 'i': {

@@ -6,12 +6,14 @@ import {
   MAX_TRANSPORT_BYTES,
   perihelionParser,
   protocolError,
+  SESSION_ID_SEPARATOR,
   type ServerToClientEvents,
 } from '@perihelion/protocol';
 import type { Logger } from 'pino';
 import { Server, type ServerOptions } from 'socket.io';
 import type { Authenticator } from './auth/principal.js';
 import { SocketAuth } from './auth/socket-auth.js';
+import { LocalLeases, type RoomLeases } from './cluster/leases.js';
 import { GameGateway } from './game-gateway.js';
 import type { GatewayHooks } from './gateway-hooks.js';
 import type { GuardLimits } from './inbound-guard.js';
@@ -19,15 +21,6 @@ import { RoomRegistry } from './room-registry.js';
 import type { RoomStats } from './room-stats.js';
 import { SessionRegistry } from './sessions.js';
 import type { SimulationFactory } from './simulation.js';
-
-/** Between the node id and the random part of an Engine.IO session id. */
-export const SESSION_ID_SEPARATOR = '.';
-
-/** The node that holds an Engine.IO session, from its id (null for an id without a node). */
-export function nodeOfSessionId(sid: string): string | null {
-  const at = sid.indexOf(SESSION_ID_SEPARATOR);
-  return at > 0 ? sid.slice(0, at) : null;
-}
 
 export interface RealtimeOptions {
   httpServer: HttpServer;
@@ -60,6 +53,16 @@ export interface RealtimeOptions {
   hooks: GatewayHooks;
   guardLimits?: GuardLimits;
   stats?: RoomStats;
+  /** Who runs each sector in a cluster (RedisLeases); default: every sector runs on this node. */
+  leases?: RoomLeases;
+  /** Readies a sector's stored state for a grant of its lease (see RoomRegistryOptions.prepare). */
+  prepareRoom?: (id: string, fence: number) => Promise<void>;
+  /** A sector stopped running on this node (it lost the lease); its simulation is gone. */
+  roomClosed?: (id: string) => void;
+  /** The node a sector nobody runs should start on (see RoomRegistryOptions.place). */
+  placeRoom?: (id: string) => string;
+  /** Whether a node of the cluster is alive (see RoomRegistryOptions.isLive). */
+  nodeIsLive?: (node: string) => boolean;
 }
 
 export interface Realtime {
@@ -100,13 +103,27 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     const message = 'connect to a namespace such as /game or /chat';
     next(Object.assign(new Error(message), { data: protocolError('NOT_FOUND', message) }));
   });
+  const leases = opts.leases ?? new LocalLeases(opts.nodeId ?? 'local');
   const rooms = new RoomRegistry({
     tickRate: opts.tickRate,
     snapshotRate: opts.snapshotRate,
     capacity: opts.sectorCapacity,
     maxRooms: opts.maxSectors,
     createSimulation: opts.createSimulation,
+    leases,
     ...(opts.stats ? { stats: opts.stats } : {}),
+    ...(opts.prepareRoom ? { prepare: opts.prepareRoom } : {}),
+    ...(opts.placeRoom ? { place: opts.placeRoom } : {}),
+    ...(opts.nodeIsLive ? { isLive: opts.nodeIsLive } : {}),
+    // Its players go to whichever node runs it now (asked of the leases; unknown: any node).
+    onLost: (room) => {
+      opts.logger.warn({ sector: room.id }, 'this node no longer holds the sector; moving its players');
+      opts.roomClosed?.(room.id);
+      leases.ownerOf(room.id).then(
+        (owner) => gateway.sectorMoved(room.id, owner === leases.nodeId ? null : owner),
+        () => gateway.sectorMoved(room.id, null),
+      );
+    },
   });
   const auth = new SocketAuth({
     authenticator: opts.authenticator,

@@ -19,6 +19,10 @@ export interface RoomOptions {
   capacity: number;
   simulation: Simulation;
   stats?: RoomStats;
+  /** Asked before every tick; false halts the room for good (e.g. its lease was lost). */
+  mayRun?: () => boolean;
+  /** Called once when mayRun halted the room. */
+  onHalted?: () => void;
 }
 
 /** What a leaving member leaves behind, enough to resume it later. */
@@ -57,6 +61,8 @@ export class Room {
   private readonly writer = new ByteWriter(4096);
   private readonly viewRadiusQ: number;
   private readonly stats: RoomStats | undefined;
+  private readonly mayRun: () => boolean;
+  private readonly onHalted: () => void;
   private totals = emptySnapshotTotals();
   tick = 0;
 
@@ -67,6 +73,8 @@ export class Room {
     this.snapshotRate = opts.snapshotRate;
     this.sim = opts.simulation;
     this.stats = opts.stats;
+    this.mayRun = opts.mayRun ?? (() => true);
+    this.onHalted = opts.onHalted ?? (() => {});
     this.snapshotsPerTick = Math.min(1, opts.snapshotRate / opts.tickRate);
     this.viewRadiusQ = quantizePosition(this.sim.viewRadius);
     this.grid = new InterestGrid(Math.max(1, Math.ceil(this.viewRadiusQ / 2)));
@@ -88,6 +96,11 @@ export class Room {
 
   stop(): void {
     this.loop.stop();
+  }
+
+  /** The players whose avatars are here. */
+  playerIds(): IterableIterator<string> {
+    return this.members.keys();
   }
 
   roster(): RosterEntry[] {
@@ -136,6 +149,11 @@ export class Room {
 
   /** `skippedTicks`: ticks the loop had to drop after a stall; members get input credit for them. */
   private readonly runTick = (skippedTicks: number): void => {
+    if (!this.mayRun()) {
+      this.loop.stop();
+      this.onHalted();
+      return;
+    }
     const started = performance.now();
     const credit = 1 + skippedTicks;
     for (const member of this.members.values()) {

@@ -46,6 +46,11 @@ export class RosterBatches {
     }
   }
 
+  /** Drops what is pending for one sector (it no longer runs here). */
+  forget(sector: string): void {
+    this.pending.delete(sector);
+  }
+
   /** Drops what is pending (the server is stopping). */
   close(): void {
     if (this.timer) clearTimeout(this.timer);

@@ -8,10 +8,17 @@ import {
 import type { Namespace } from 'socket.io';
 import type { ConnectionContext } from './connection-context.js';
 import type { GatewayHooks } from './gateway-hooks.js';
+import type { Room } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
 import { RosterBatches } from './roster-batches.js';
 
 type Ack = ((...args: unknown[]) => void) | null;
+
+function refuse(ctx: ConnectionContext, ack: Ack, sector: string, error: ErrorPayload, node?: string | null) {
+  ctx.log.info({ sector, code: error.code, node }, 'join refused');
+  const refusal: JoinResult = node ? { ok: false, error, node } : { ok: false, error };
+  ack?.(refusal);
+}
 
 /** The Socket.IO room of a sector's connections (broadcasts reach exactly the players in it). */
 export const sectorRoomKey = (sector: string) => `sector:${sector}`;
@@ -45,27 +52,64 @@ export class SectorPresence {
     this.roster.close();
   }
 
-  join(ctx: ConnectionContext, sector: string, ack: Ack): void {
-    const { session, socket } = ctx;
-    const reply = (res: JoinResult) => ack?.(res);
-    const refuse = (error: ErrorPayload) => {
-      ctx.log.info({ sector, code: error.code }, 'join refused');
-      reply({ ok: false, error });
-    };
+  /**
+   * Puts the connection's avatar into the sector: at once when this node runs it, after opening it
+   * when nobody does (its lease, its stored state), or refused with the node that runs it.
+   * `entered` runs once the avatar is in.
+   */
+  join(ctx: ConnectionContext, sector: string, ack: Ack, entered: () => void): void {
+    // leave() counts as an attempt too (a join still opening is moot after it): count this one after.
     if (ctx.presence?.sector !== sector) this.leave(ctx, true);
-    const room = this.opts.rooms.getOrCreate(sector);
-    if (!room) {
-      refuse(
-        protocolError(
-          'SECTOR_LIMIT',
-          'the server runs as many sectors as it can; join an existing one',
-          'join',
-        ),
-      );
+    const attempt = ++ctx.joinAttempt;
+    const room = this.opts.rooms.get(sector);
+    if (room) {
+      this.enter(ctx, room, ack);
+      entered();
       return;
     }
+    this.opts.rooms.open(sector).then(
+      (opening) => {
+        // A newer join or a leave came meanwhile, or the connection is gone: this one is moot.
+        if (attempt !== ctx.joinAttempt || !ctx.socket.connected) return;
+        if (opening.kind === 'here') {
+          this.enter(ctx, opening.room, ack);
+          entered();
+        } else if (opening.kind === 'limit') {
+          refuse(
+            ctx,
+            ack,
+            sector,
+            protocolError(
+              'SECTOR_LIMIT',
+              'the server runs as many sectors as it can; join an existing one',
+              'join',
+            ),
+          );
+        } else {
+          const where = opening.node ? `node ${opening.node}` : 'another node';
+          const message = `sector "${sector}" runs on ${where}; reconnect there`;
+          refuse(ctx, ack, sector, protocolError('SECTOR_ELSEWHERE', message, 'join'), opening.node);
+        }
+      },
+      (err: unknown) => {
+        ctx.log.error({ err, sector }, 'could not open the sector');
+        if (attempt !== ctx.joinAttempt) return;
+        const error = protocolError('INTERNAL', 'the sector could not be opened; try again', 'join');
+        refuse(ctx, ack, sector, error);
+      },
+    );
+  }
+
+  private enter(ctx: ConnectionContext, room: Room, ack: Ack): void {
+    const { session, socket } = ctx;
+    const sector = room.id;
     if (!room.has(session.playerId) && room.isFull) {
-      refuse(protocolError('SECTOR_FULL', `sector "${sector}" is full (${room.capacity} players)`, 'join'));
+      const error = protocolError(
+        'SECTOR_FULL',
+        `sector "${sector}" is full (${room.capacity} players)`,
+        'join',
+      );
+      refuse(ctx, ack, sector, error);
       return;
     }
     this.displaceOtherPilot(ctx, sector);
@@ -79,7 +123,7 @@ export class SectorPresence {
     const entry = { id: session.playerId, name: session.name, handle: member.handle };
     this.roster.joined(sector, entry);
     ctx.log.info({ sector, resumed: resume !== null }, 'joined sector');
-    reply({
+    const accepted: JoinResult = {
       ok: true,
       playerId: session.playerId,
       name: session.name,
@@ -92,8 +136,26 @@ export class SectorPresence {
       serverTime: Date.now(),
       leaveToken: ctx.leaveToken,
       roster: room.roster(),
-    });
+    };
+    ack?.(accepted);
     this.opts.runHook('joined', () => this.opts.hooks.joined?.(ctx, sector));
+  }
+
+  /**
+   * The room stopped here (this node lost its lease): every connection in it is told where the
+   * sector runs now, and reconnects there. Ships waiting out a resume grace here are dropped: the
+   * sector's new owner has them from its checkpoint.
+   */
+  moveOut(sector: string, node: string | null, connections: Iterable<ConnectionContext>): void {
+    for (const ctx of connections) {
+      if (ctx.presence?.sector !== sector) continue;
+      ctx.presence = null;
+      ctx.joinAttempt++;
+      if (ctx.session.pilot === ctx.id) ctx.session.pilot = null;
+      ctx.socket.leave(sectorRoomKey(sector));
+      ctx.send('moved', { sector, node });
+    }
+    this.roster.forget(sector);
   }
 
   /**
@@ -120,6 +182,7 @@ export class SectorPresence {
   /** Removes the player from its sector; `keepForResume` saves the ship for a reconnect. */
   leave(ctx: ConnectionContext, keepForResume: boolean): void {
     const { session, socket, presence } = ctx;
+    ctx.joinAttempt++;
     if (!presence) return;
     ctx.presence = null;
     if (session.pilot === ctx.id) session.pilot = null;

@@ -59,6 +59,15 @@ export class SessionRegistry {
     session.expiry.unref();
   }
 
+  /** Drops the ships saved for a resume in `sector` (it no longer runs here). */
+  dropSaved(sector: string, dropped: (playerId: string) => void): void {
+    for (const session of this.byPlayer.values()) {
+      if (session.saved?.sector !== sector) continue;
+      session.saved = null;
+      dropped(session.playerId);
+    }
+  }
+
   forget(session: PlayerSession): void {
     if (session.expiry) clearTimeout(session.expiry);
     session.expiry = null;

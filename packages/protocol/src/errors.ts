@@ -14,6 +14,11 @@ export const ErrorCode = z.enum([
   'NOT_IN_SECTOR',
   'SECTOR_FULL',
   'SECTOR_LIMIT',
+  /**
+   * Another node of the cluster runs the sector (the refusal names it: reconnect with it as the
+   * routing hint), or it is moving between nodes (no node: try again shortly).
+   */
+  'SECTOR_ELSEWHERE',
   'SERVER_SHUTTING_DOWN',
   /** The store is unreachable; try again shortly. */
   'UNAVAILABLE',

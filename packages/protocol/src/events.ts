@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sessionRenewSchema } from './auth.js';
+import { nodeIdSchema } from './cluster.js';
 import { decodeInput, type InputStep } from './codec/input.js';
 import { type ErrorPayload, errorPayloadSchema } from './errors.js';
 import { type InboxMessage, inboxAckSchema, inboxMessageSchema } from './inbox.js';
@@ -69,7 +70,12 @@ export const joinAcceptedSchema = z.object({
 });
 export type JoinAccepted = z.infer<typeof joinAcceptedSchema>;
 
-export const joinRejectedSchema = z.object({ ok: z.literal(false), error: errorPayloadSchema });
+export const joinRejectedSchema = z.object({
+  ok: z.literal(false),
+  error: errorPayloadSchema,
+  /** With SECTOR_ELSEWHERE: the node that runs the sector (reconnect with it as the routing hint). */
+  node: nodeIdSchema.optional(),
+});
 export const joinResultSchema = z.discriminatedUnion('ok', [joinAcceptedSchema, joinRejectedSchema]);
 export type JoinResult = z.infer<typeof joinResultSchema>;
 
@@ -99,6 +105,13 @@ export type IdentityMessage = z.infer<typeof identitySchema>;
 export const displacedSchema = z.object({ sector: z.string() });
 export type Displaced = z.infer<typeof displacedSchema>;
 
+/**
+ * The sector this connection was in now runs on another node (this one lost or handed over its
+ * lease): reconnect, with `node` as the routing hint when it is known, and join again.
+ */
+export const movedSchema = z.object({ sector: z.string(), node: nodeIdSchema.nullable() });
+export type Moved = z.infer<typeof movedSchema>;
+
 /** Schemas for every client → server event; the server validates each message against these. */
 export const clientEventSchemas = {
   join: joinRequestSchema,
@@ -125,6 +138,7 @@ export const serverEventSchemas = {
   roster: rosterChangeSchema,
   'server:error': errorPayloadSchema,
   displaced: displacedSchema,
+  moved: movedSchema,
   identity: identitySchema,
   inbox: inboxMessageSchema,
 } as const;
@@ -145,6 +159,7 @@ export interface ServerToClientEvents {
   roster: (change: RosterChange) => void;
   'server:error': (err: ErrorPayload) => void;
   displaced: (msg: Displaced) => void;
+  moved: (msg: Moved) => void;
   identity: (msg: IdentityMessage) => void;
   /** A durable notification; acknowledged with 'inbox:ack' once shown. */
   inbox: (msg: InboxMessage) => void;

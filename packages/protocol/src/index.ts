@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './chat.js';
+export * from './cluster.js';
 export * from './codec/bytes.js';
 export * from './codec/entity-columns.js';
 export * from './codec/input.js';

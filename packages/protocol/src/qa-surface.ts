@@ -66,6 +66,11 @@ export interface QaPresenceEntry {
 export interface QaState {
   connected: boolean;
   transport: QaTransport | null;
+  /**
+   * The server node serving this page's connection (its NODE_ID, from the session id); null
+   * while not connected, or when the server runs without node ids.
+   */
+  node: string | null;
   playerId: string | null;
   sector: string | null;
   serverTick: number;

@@ -1,4 +1,4 @@
-import { nodeOfSessionId } from '@perihelion/engine';
+import { nodeOfSessionId } from '@perihelion/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../server.js';
 import { freePort } from '../testing/free-port.js';

@@ -23,6 +23,11 @@ export interface UniverseContext {
   structures: StructureIndex;
   /** The running simulation of each sector, by id. */
   sims: Map<string, SectorSimulation>;
+  /**
+   * The fence of this node's lease on a sector it runs, for writes of the sector's state; null
+   * when it does not run the sector or may no longer act for it.
+   */
+  fenceOf(sector: string): number | null;
   send: Broadcaster;
   /** Sends the player's current profile to all of its connections. */
   pushProfile(playerId: string): Promise<void>;

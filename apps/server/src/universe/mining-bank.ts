@@ -35,7 +35,8 @@ export class MiningBank {
     await this.flush();
   }
 
-  private collect(): void {
+  /** Takes what the simulations mined into the pending ore (written at the next flush). */
+  collect(): void {
     for (const sim of this.ctx.sims.values()) {
       for (const [playerId, ore] of sim.drainMinedOre()) {
         this.pending.set(playerId, (this.pending.get(playerId) ?? 0) + ore);

@@ -10,6 +10,7 @@ import {
   type InboxConnection,
   type NewNotification,
   type PlayerConnection,
+  type RoomRegistry,
 } from '@perihelion/engine';
 import { type Content, SectorSimulation, StructureKind, structureSpec } from '@perihelion/game';
 import { buildRequestSchema, cancelRequestSchema, protocolError } from '@perihelion/protocol';
@@ -37,13 +38,17 @@ export interface Universe {
   /** The stored guest profiles: whose session a request to POST /api/session is for. */
   identities: IdentityProvider;
   createSimulation(sector: string, tickRate: number): SectorSimulation;
+  /** Readies a sector's stored state for this node's new grant of its lease (before createSimulation). */
+  prepareSector(sector: string, fence: number): Promise<void>;
+  /** The sector stopped on this node (it runs elsewhere now). */
+  sectorClosed(sector: string): void;
   /**
    * Stores a message in the player's inbox and delivers it to their live connections (live:
    * whether there were any). Null for an unknown player.
    */
   notify(playerId: string, message: NewNotification): Promise<{ seq: number; live: boolean } | null>;
   /** Binds live delivery to the gateway, loads the world and starts the durable scheduler. */
-  start(gateway: GameGateway): Promise<void>;
+  start(realtime: { gateway: GameGateway; rooms: RoomRegistry }): Promise<void>;
   /** Saves what is pending (mined ore, checkpoints) and stops the timers; the store stays open. */
   stop(): Promise<void>;
 }
@@ -57,6 +62,7 @@ const failed = (message: string) => ({ ok: false, error: protocolError('UNAVAILA
 export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
   const { store, content, logger } = opts;
   let gateway: GameGateway | null = null;
+  let rooms: RoomRegistry | null = null;
   const inboxConnection = (conn: PlayerConnection): InboxConnection => ({
     id: conn.id,
     send: (message) => conn.send('inbox', message),
@@ -80,6 +86,7 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
     profiles,
     structures: new StructureIndex((kind) => structureSpec(kind, content)?.hp ?? 1),
     sims: new Map(),
+    fenceOf: (sector) => (rooms?.holds(sector) ? rooms.fenceOf(sector) : null),
     send: {
       toPlayer: (playerId, event, payload) => gateway?.sendToPlayer(playerId, event, payload),
       toSector: (sector, event, payload) => gateway?.broadcast(sector, event, payload),
@@ -153,9 +160,16 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
       raids.sectorOpened(sector, sim);
       return sim;
     },
-    async start(gw) {
-      gateway = gw;
-      await Promise.all([ctx.structures.load(store.db), raids.load(), checkpoints.load()]);
+    prepareSector: (sector, fence) => checkpoints.claim(sector, fence),
+    sectorClosed(sector) {
+      // Ore mined before the sector left is still banked (taken from its simulation first).
+      mining.collect();
+      ctx.sims.delete(sector);
+    },
+    async start(realtime) {
+      gateway = realtime.gateway;
+      rooms = realtime.rooms;
+      await Promise.all([ctx.structures.load(store.db), raids.load()]);
       mining.start();
       checkpoints.start();
       await ctx.scheduler.start();

@@ -30,6 +30,7 @@ function readState({ frame }: GameSession): QaState {
   return {
     connected: state.connected,
     transport: state.transport,
+    node: state.node,
     playerId: state.playerId,
     sector: state.sector,
     serverTick: state.serverTick,

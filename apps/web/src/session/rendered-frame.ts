@@ -16,6 +16,7 @@ export interface RenderedState extends Omit<QaState, 'entities' | 'chat' | 'pres
 const NOTHING_DRAWN: RenderedState = {
   connected: false,
   transport: null,
+  node: null,
   playerId: null,
   sector: null,
   serverTick: 0,

@@ -113,6 +113,7 @@ export class PlayScene extends Phaser.Scene {
       {
         connected: client.status === 'connected',
         transport: client.transport,
+        node: client.node,
         playerId: client.playerId,
         sector: client.sector,
         serverTick: client.serverTick,

@@ -1,0 +1,90 @@
+import { createScratchDatabase, TEST_DATABASE_URL } from '@perihelion/db/testing';
+import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '@perihelion/engine/testing';
+import { TestHaproxy } from '../cluster/haproxy-test-support.js';
+import { freePort } from './free-port.js';
+import { GameServer } from './server-process.js';
+
+export interface ClusterNodeProcess {
+  id: string;
+  server: GameServer;
+}
+
+export interface TestClusterOptions {
+  /** Node ids, in start order. Default node-a, node-b. */
+  nodeIds?: readonly string[];
+  /** More environment for every node. */
+  env?: Record<string, string>;
+  webDist?: string;
+}
+
+/**
+ * A cluster for a test: node processes on a scratch PostgreSQL database and a Redis prefix of
+ * their own, behind HAProxy. `stop()` ends every process and drops the data, whatever state the
+ * nodes are in (a stalled one is continued first).
+ */
+export class TestCluster {
+  private constructor(
+    readonly nodes: ClusterNodeProcess[],
+    readonly haproxy: TestHaproxy,
+    private readonly cleanUp: () => Promise<void>,
+  ) {}
+
+  static async start(opts: TestClusterOptions = {}): Promise<TestCluster> {
+    const ids = opts.nodeIds ?? ['node-a', 'node-b'];
+    const scratch = await createScratchDatabase(TEST_DATABASE_URL);
+    const prefix = testRedisPrefix();
+    const nodes: ClusterNodeProcess[] = [];
+    let haproxy: TestHaproxy | null = null;
+    const cleanUp = async () => {
+      await haproxy?.stop();
+      await Promise.all(nodes.map((n) => n.server.stop()));
+      await scratch.drop();
+      await dropRedisPrefix(TEST_REDIS_URL, prefix);
+    };
+    try {
+      // One after the other: the first migrates the schema.
+      for (const id of ids) {
+        const server = await GameServer.start({
+          env: {
+            DATABASE_URL: scratch.url,
+            REDIS_URL: TEST_REDIS_URL,
+            REDIS_PREFIX: prefix,
+            AUTH_SECRET: 'one-secret-for-every-node-of-this-test-cluster',
+            NODE_ID: id,
+            ...opts.env,
+          },
+          ...(opts.webDist !== undefined ? { webDist: opts.webDist } : {}),
+        });
+        nodes.push({ id, server });
+      }
+      haproxy = await TestHaproxy.start({
+        bind: { host: '127.0.0.1', port: await freePort() },
+        nodes: nodes.map((n) => ({ id: n.id, host: '127.0.0.1', port: Number(new URL(n.server.url).port) })),
+      });
+      return new TestCluster(nodes, haproxy, cleanUp);
+    } catch (err) {
+      await cleanUp().catch(() => {});
+      throw err;
+    }
+  }
+
+  /** The cluster's one public address (HAProxy). */
+  get url(): string {
+    return this.haproxy.url;
+  }
+
+  node(id: string): GameServer {
+    const found = this.nodes.find((n) => n.id === id);
+    if (!found) throw new Error(`no node ${id} in this cluster`);
+    return found.server;
+  }
+
+  /** The last lines of every node's log, for a failing test's message. */
+  logs(lines = 30): string {
+    return this.nodes.map((n) => `--- ${n.id}\n${n.server.tail(lines)}`).join('\n');
+  }
+
+  stop(): Promise<void> {
+    return this.cleanUp();
+  }
+}
