@@ -1,10 +1,11 @@
 /**
- * `pnpm bench`: runs one scenario (`--scenario crowd|idle|fanout`, crowd by default) against fresh
+ * `pnpm bench`: runs one scenario (`--scenario crowd|idle|fanout|cluster`, crowd by default) against fresh
  * server processes with separate bot processes, shows a live progress line, prints the results and
  * writes them to bench/.out/. A benchmark measures; it never asserts. See bench/RESULTS.md.
  */
 import { UsageError } from './args.js';
 import { stopAllChildren } from './children.js';
+import { runClusterScenario } from './cluster-scenario.js';
 import { type Command, parseCommand, USAGE } from './command.js';
 import { runConnScenario } from './conn-scenario.js';
 import { runCrowd } from './crowd.js';
@@ -42,9 +43,14 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  return command.scenario === 'crowd'
-    ? runCrowd(command.opts, line, abort.signal)
-    : runConnScenario(command.opts, line, abort.signal);
+  switch (command.scenario) {
+    case 'crowd':
+      return runCrowd(command.opts, line, abort.signal);
+    case 'cluster':
+      return runClusterScenario(command.opts, line, abort.signal);
+    default:
+      return runConnScenario(command.opts, line, abort.signal);
+  }
 }
 
 main().then(

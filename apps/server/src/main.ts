@@ -2,6 +2,9 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
+/** A shutdown that takes longer than this is cut short (within a typical 30 s kill grace). */
+const SHUTDOWN_LIMIT_MS = 20_000;
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -23,10 +26,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // A drain saves and hands over every sector and lets the players' moves go out first.
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, 5000);
+    }, SHUTDOWN_LIMIT_MS);
     force.unref();
     server.close().then(
       () => {

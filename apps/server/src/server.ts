@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from '@perihelion/db';
 import {
@@ -20,6 +21,7 @@ import {
 import { PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { CLUSTER_ADMIN_PREFIX, clusterAdmin } from './admin/cluster-admin.js';
 import type { Config } from './config.js';
 import { loadContent } from './content-choice.js';
 import { createHttpApp } from './http-app.js';
@@ -40,9 +42,14 @@ export interface RunningServer {
   channels: Channels;
   /** What this node tells the others of its cluster (a LocalBus when it runs alone). */
   bus: Bus;
-  /** Graceful: tells clients, stops rooms, closes connections and the port. */
+  /** Hands every sector over to other nodes and takes no new players; the node stays up. */
+  drain(): Promise<void>;
+  /** Graceful: drains, tells clients, stops rooms, closes connections and the port. */
   close(): Promise<void>;
 }
+
+/** How long a drain waits for moved players to leave before it closes what is left. */
+const DRAIN_LINGER_MS = 2000;
 
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -122,6 +129,28 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
       return { players, connections, rooms, draining: closing };
     },
   });
+  let drained: Promise<void> | null = null;
+  /**
+   * Takes no new players (/readyz answers 404, load reports say draining), hands every sector to
+   * the least loaded other node with its live state, and sends its players there. Connections
+   * left afterwards (chat only, a standby tab) are closed, to reconnect through the balancer.
+   */
+  const drain = (): Promise<void> => {
+    drained ??= (async () => {
+      closing = true;
+      loads.report();
+      const rt = realtime;
+      if (!rt) return;
+      const moved = await rt.handOverAll(() => loads.placeNew());
+      logger.info({ sectors: moved }, 'drained: sectors handed over');
+      if (moved === 0) return;
+      // The players' "moved" messages go out before their connections are closed here.
+      const until = performance.now() + DRAIN_LINGER_MS;
+      while (rt.io.engine.clientsCount > 0 && performance.now() < until) await sleep(50);
+      rt.io.engine.close();
+    })();
+    return drained;
+  };
   const app = await createHttpApp({
     logger,
     webDist: config.WEB_DIST ? resolve(config.WEB_DIST) : defaultWebDist,
@@ -131,6 +160,14 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     nodeId,
     leave: (token) => realtime?.gateway.leaveByToken(token) ?? false,
     session: { identities: universe.identities, tokens, adminToken: config.ADMIN_TOKEN },
+  });
+  await app.register(clusterAdmin, {
+    prefix: CLUSTER_ADMIN_PREFIX,
+    adminToken: config.ADMIN_TOKEN,
+    nodeId,
+    nodes: () => loads.nodes(),
+    drain,
+    draining: () => closing,
   });
   await app.register(publishApi, {
     prefix: PUBLISH_API_PREFIX,
@@ -149,6 +186,7 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     createSimulation: (id, tickRate) => universe.createSimulation(id, tickRate),
     prepareRoom: (id, fence) => universe.prepareSector(id, fence),
     roomClosed: (id) => universe.sectorClosed(id),
+    saveRoom: (id) => universe.saveSector(id),
     tickRate: config.TICK_RATE,
     snapshotRate: config.SNAPSHOT_RATE,
     sectorCapacity: config.SECTOR_CAPACITY,
@@ -180,9 +218,10 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     tokens,
     channels: messaging.channels,
     bus,
+    drain,
     async close() {
-      closing = true;
-      loads.report();
+      // Sectors go to other nodes (or, alone, are saved with their ships for the next start).
+      await drain().catch((err: unknown) => logger.error({ err }, 'could not hand the sectors over'));
       loads.stop();
       // The game namespace first: its players hear "restarting" before the shared connection closes.
       rt.gateway.shutdown();

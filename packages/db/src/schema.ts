@@ -203,5 +203,10 @@ export const sectors = pgTable('sectors', {
    * with a smaller fence comes from a node that lost the sector, and is refused.
    */
   fence: bigint('fence', { mode: 'number' }).notNull().default(0),
+  /**
+   * The players' avatars (ships) when `state` was written, in the engine's CarriedAvatar shape: a
+   * restarted or moved sector puts its players back where they were.
+   */
+  avatars: jsonb('avatars').$type<unknown>().notNull().default([]),
   updatedAt: at('updated_at').notNull().defaultNow(),
 });

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
 import type { z } from 'zod';
 import type { SocketAuth } from './auth/socket-auth.js';
+import type { CarriedAvatar } from './carried-avatars.js';
 import { ConnectionContext, type GameSocket } from './connection-context.js';
 import type { GatewayHooks, PlayerConnection } from './gateway-hooks.js';
 import { randomId } from './ids.js';
@@ -107,6 +108,21 @@ export class GameGateway {
     if (!session) return null;
     const pilot = session.pilot ? this.contexts.get(session.pilot) : undefined;
     return pilot?.presence?.sector ?? session.saved?.sector ?? null;
+  }
+
+  /**
+   * Every avatar of a sector this node runs, to hand on with the sector: those in it, and those
+   * waiting out a resume grace for a dropped player.
+   */
+  avatarsIn(sector: string): CarriedAvatar[] {
+    const avatars = this.opts.rooms.get(sector)?.avatars() ?? [];
+    const present = new Set(avatars.map((a) => a.playerId));
+    for (const { playerId, saved } of this.opts.sessions.savedIn(sector)) {
+      if (present.has(playerId)) continue;
+      const own = saved.own ? [...saved.own] : null;
+      avatars.push({ playerId, handle: saved.handle, own, lastInputSeq: saved.lastInputSeq });
+    }
+    return avatars;
   }
 
   /**

@@ -1,5 +1,6 @@
 export * from './auth/index.js';
 export { Batcher, MAX_BATCH_KEYS, STORE_BATCH_LINGER_MS } from './batcher.js';
+export * from './carried-avatars.js';
 export * from './channels/index.js';
 export * from './cluster/index.js';
 export * from './connection-context.js';

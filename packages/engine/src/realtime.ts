@@ -17,7 +17,7 @@ import { LocalLeases, type RoomLeases } from './cluster/leases.js';
 import { GameGateway } from './game-gateway.js';
 import type { GatewayHooks } from './gateway-hooks.js';
 import type { GuardLimits } from './inbound-guard.js';
-import { RoomRegistry } from './room-registry.js';
+import { type PreparedRoom, RoomRegistry } from './room-registry.js';
 import type { RoomStats } from './room-stats.js';
 import { SessionRegistry } from './sessions.js';
 import type { SimulationFactory } from './simulation.js';
@@ -56,9 +56,14 @@ export interface RealtimeOptions {
   /** Who runs each sector in a cluster (RedisLeases); default: every sector runs on this node. */
   leases?: RoomLeases;
   /** Readies a sector's stored state for a grant of its lease (see RoomRegistryOptions.prepare). */
-  prepareRoom?: (id: string, fence: number) => Promise<void>;
-  /** A sector stopped running on this node (it lost the lease); its simulation is gone. */
+  prepareRoom?: (id: string, fence: number) => Promise<PreparedRoom>;
+  /** A sector stopped running on this node (lost or handed over); its simulation is gone. */
   roomClosed?: (id: string) => void;
+  /**
+   * Stores a sector's whole state now (its world and `gateway.avatarsIn(id)`), under this node's
+   * fence, before the sector is handed to another node.
+   */
+  saveRoom?: (id: string) => Promise<void>;
   /** The node a sector nobody runs should start on (see RoomRegistryOptions.place). */
   placeRoom?: (id: string) => string;
   /** Whether a node of the cluster is alive (see RoomRegistryOptions.isLive). */
@@ -73,6 +78,13 @@ export interface Realtime {
   gateway: GameGateway;
   rooms: RoomRegistry;
   sessions: SessionRegistry;
+  /**
+   * Hands a sector this node runs to `toNode` (null or this node: to whoever comes first): stops
+   * it, saves its state (saveRoom), passes the lease on and sends its players there.
+   */
+  handOver(id: string, toNode: string | null): Promise<void>;
+  /** Hands every sector over, each to the node `pick` names for it; how many went to another node. */
+  handOverAll(pick: (id: string) => string | null): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -115,6 +127,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     ...(opts.prepareRoom ? { prepare: opts.prepareRoom } : {}),
     ...(opts.placeRoom ? { place: opts.placeRoom } : {}),
     ...(opts.nodeIsLive ? { isLive: opts.nodeIsLive } : {}),
+    carryForMs: opts.resumeGraceMs,
     // Its players go to whichever node runs it now (asked of the leases; unknown: any node).
     onLost: (room) => {
       opts.logger.warn({ sector: room.id }, 'this node no longer holds the sector; moving its players');
@@ -142,12 +155,38 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     ...(opts.memberSilenceMs !== undefined ? { memberSilenceMs: opts.memberSilenceMs } : {}),
   });
 
+  /** True when the sector went to another node. */
+  const handOver = async (id: string, toNode: string | null): Promise<boolean> => {
+    const room = rooms.get(id);
+    if (!room) return false;
+    room.stop();
+    const to = toNode === leases.nodeId ? null : toNode;
+    try {
+      await opts.saveRoom?.(id);
+    } catch (err) {
+      // The new owner starts from the last checkpoint instead.
+      opts.logger.error({ err, sector: id }, 'could not save the sector before handing it over');
+    }
+    await rooms.handOver(id, to);
+    opts.roomClosed?.(id);
+    gateway.sectorMoved(id, to);
+    opts.logger.info({ sector: id, to }, 'sector handed over');
+    return to !== null;
+  };
+
   return {
     io,
     auth,
     gateway,
     rooms,
     sessions,
+    async handOver(id, toNode) {
+      await handOver(id, toNode);
+    },
+    async handOverAll(pick) {
+      const moved = await Promise.all([...rooms.all()].map((room) => handOver(room.id, pick(room.id))));
+      return moved.filter(Boolean).length;
+    },
     async close() {
       gateway.shutdown();
       rooms.stopAll();

@@ -1,3 +1,4 @@
+import { type CarriedAvatar, CarriedAvatars } from './carried-avatars.js';
 import { type LeaseClaim, LocalLeases, type RoomLeases } from './cluster/leases.js';
 import { Room } from './room.js';
 import type { RoomStats } from './room-stats.js';
@@ -14,10 +15,13 @@ export interface RoomRegistryOptions {
   leases?: RoomLeases;
   /**
    * Readies a room's stored state for this grant before its simulation is created (e.g. reads its
-   * checkpoint and marks it with the fence, so a former owner's late writes are refused). A
-   * rejection leaves the room closed (the join is refused and may be retried).
+   * checkpoint and marks it with the fence, so a former owner's late writes are refused), and
+   * returns the avatars the room's previous run handed on. A rejection leaves the room closed
+   * (the join is refused and may be retried).
    */
-  prepare?: (id: string, fence: number) => Promise<void>;
+  prepare?: (id: string, fence: number) => Promise<PreparedRoom>;
+  /** How long avatars handed on wait for their players, ms. Default 60 s. */
+  carryForMs?: number;
   /** The node a room nobody runs should start on (e.g. the least loaded); default this one. */
   place?: (id: string) => string;
   /**
@@ -27,6 +31,11 @@ export interface RoomRegistryOptions {
   isLive?: (node: string) => boolean;
   /** A room stopped because this node no longer holds its lease (its members must go elsewhere). */
   onLost?: (room: Room) => void;
+}
+
+/** What a room's stored state brings to its new run. */
+export interface PreparedRoom {
+  avatars: readonly CarriedAvatar[];
 }
 
 /** Where a room runs, as far as a join on this node is concerned. */
@@ -75,8 +84,9 @@ export class RoomRegistry {
       const live = claim.owner !== null && (this.opts.isLive?.(claim.owner) ?? true);
       return { kind: 'elsewhere', node: live ? claim.owner : null };
     }
+    let prepared: PreparedRoom = { avatars: [] };
     try {
-      await this.opts.prepare?.(id, claim.fence);
+      if (this.opts.prepare) prepared = await this.opts.prepare(id, claim.fence);
     } catch (err) {
       await this.leases.release(id);
       throw err;
@@ -93,6 +103,7 @@ export class RoomRegistry {
       // Checked before every tick: a room never simulates a moment past its lease.
       mayRun: () => this.leases.holds(id),
       onHalted: () => this.lost(id),
+      carried: new CarriedAvatars(prepared.avatars, this.opts.carryForMs ?? 60_000),
     });
     this.rooms.set(id, room);
     room.start();
@@ -107,6 +118,24 @@ export class RoomRegistry {
   /** Whether this node may still act for the room (write its state, send its events). */
   holds(id: string): boolean {
     return this.rooms.has(id) && this.leases.holds(id);
+  }
+
+  /**
+   * Gives up a room this node runs: it stops, and its lease goes to `toNode` (null: released, for
+   * whoever comes first). The caller has saved its state and tells its members where to go.
+   */
+  async handOver(id: string, toNode: string | null): Promise<void> {
+    const room = this.rooms.get(id);
+    if (!room) return;
+    room.stop();
+    this.rooms.delete(id);
+    if (toNode && toNode !== this.leases.nodeId) await this.leases.transfer(id, toNode);
+    else await this.leases.release(id);
+  }
+
+  /** Stops renewing and gives every lease up (the node is stopping; rooms were stopped). */
+  closeLeases(): Promise<void> {
+    return this.leases.close();
   }
 
   all(): IterableIterator<Room> {

@@ -4,6 +4,7 @@ import {
   quantizePosition,
   type RosterEntry,
 } from '@perihelion/protocol';
+import type { CarriedAvatar, CarriedAvatars } from './carried-avatars.js';
 import { FixedStepLoop } from './fixed-step-loop.js';
 import { InterestGrid } from './interest-grid.js';
 import { type MemberLink, RoomMember } from './member.js';
@@ -23,6 +24,8 @@ export interface RoomOptions {
   mayRun?: () => boolean;
   /** Called once when mayRun halted the room. */
   onHalted?: () => void;
+  /** Avatars handed on from the sector's previous run, waiting for their players. */
+  carried?: CarriedAvatars;
 }
 
 /** What a leaving member leaves behind, enough to resume it later. */
@@ -63,6 +66,7 @@ export class Room {
   private readonly stats: RoomStats | undefined;
   private readonly mayRun: () => boolean;
   private readonly onHalted: () => void;
+  private readonly carried: CarriedAvatars | null;
   private totals = emptySnapshotTotals();
   tick = 0;
 
@@ -75,6 +79,7 @@ export class Room {
     this.stats = opts.stats;
     this.mayRun = opts.mayRun ?? (() => true);
     this.onHalted = opts.onHalted ?? (() => {});
+    this.carried = opts.carried ?? null;
     this.snapshotsPerTick = Math.min(1, opts.snapshotRate / opts.tickRate);
     this.viewRadiusQ = quantizePosition(this.sim.viewRadius);
     this.grid = new InterestGrid(Math.max(1, Math.ceil(this.viewRadiusQ / 2)));
@@ -101,6 +106,31 @@ export class Room {
   /** The players whose avatars are here. */
   playerIds(): IterableIterator<string> {
     return this.members.keys();
+  }
+
+  /** Every avatar of the sector as it is now, to hand on: members' and those still waiting. */
+  avatars(): CarriedAvatar[] {
+    const here = [...this.members.values()].map((m) => {
+      const own = this.sim.ownState(m.playerId);
+      return {
+        playerId: m.playerId,
+        handle: m.handle,
+        own: own ? [...own] : null,
+        lastInputSeq: m.lastAppliedSeq,
+      };
+    });
+    const waiting = (this.carried?.waiting() ?? []).filter((a) => !this.members.has(a.playerId));
+    return [...here, ...waiting];
+  }
+
+  /** The player's avatar handed on from the sector's previous run, once (null when none waits). */
+  takeCarried(playerId: string): CarriedAvatar | null {
+    return this.carried?.take(playerId) ?? null;
+  }
+
+  /** Whether the room is still ticking (false once stopped or halted). */
+  get running(): boolean {
+    return this.loop.running;
   }
 
   roster(): RosterEntry[] {

@@ -113,7 +113,7 @@ export class SectorPresence {
       return;
     }
     this.displaceOtherPilot(ctx, sector);
-    const resume = session.saved?.sector === sector ? session.saved : null;
+    const resume = session.saved?.sector === sector ? session.saved : room.takeCarried(session.playerId);
     const near = resume ? null : (this.opts.hooks.spawnNear?.(session.playerId, sector) ?? null);
     const { member, own } = room.join(session.playerId, session.name, ctx.link, resume, near);
     ctx.presence = { sector, member };

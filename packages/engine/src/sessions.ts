@@ -59,6 +59,15 @@ export class SessionRegistry {
     session.expiry.unref();
   }
 
+  /** The ships waiting in `sector` for their players to reconnect. */
+  savedIn(sector: string): Array<{ playerId: string; saved: SavedPresence }> {
+    const out: Array<{ playerId: string; saved: SavedPresence }> = [];
+    for (const session of this.byPlayer.values()) {
+      if (session.saved?.sector === sector) out.push({ playerId: session.playerId, saved: session.saved });
+    }
+    return out;
+  }
+
   /** Drops the ships saved for a resume in `sector` (it no longer runs here). */
   dropSaved(sector: string, dropped: (playerId: string) => void): void {
     for (const session of this.byPlayer.values()) {

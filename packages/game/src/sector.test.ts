@@ -139,6 +139,21 @@ describe('SectorSimulation', () => {
       expect([...big.oreByAsteroid().values()]).toEqual([2, 2, 2, 2, 2]);
     });
 
+    it('goes on numbering entities after the saved sector: a ship brought back keeps its handle, new ones never take it', () => {
+      const old = new SectorSimulation('moved', 30, content);
+      for (const id of ['a', 'b', 'c']) old.spawn(id, null);
+      const carried = { state: old.ownState('c'), handle: old.spawn('c', null) };
+      const saved = sectorCheckpointSchema.parse(JSON.parse(JSON.stringify(old.checkpoint())));
+      const next = new SectorSimulation('moved', 30, content);
+      next.restore(saved);
+      expect(next.spawn('c', carried)).toBe(carried.handle);
+      expect(next.ownState('c')).toEqual(carried.state);
+      const fresh = next.spawn('d', null);
+      const handles = [...next.entities()].map((e) => e.handle);
+      expect(new Set(handles).size).toBe(handles.length);
+      expect(fresh).toBeGreaterThan(carried.handle);
+    });
+
     it('rejects data that is not a checkpoint', () => {
       expect(sectorCheckpointSchema.safeParse({ asteroids: 'x' }).success).toBe(false);
       expect(

@@ -130,12 +130,13 @@ export class SectorSimulation {
   }
 
   checkpoint(): SectorCheckpoint {
-    return { version: 1, asteroids: this.belt.checkpoint() };
+    return { version: 1, nextHandle: this.nextHandle, asteroids: this.belt.checkpoint() };
   }
 
   /** Call on a fresh simulation, before players join. What does not fit this content is ignored. */
   restore(checkpoint: SectorCheckpoint): void {
     this.belt.restore(checkpoint.asteroids);
+    this.nextHandle = Math.max(this.nextHandle, checkpoint.nextHandle ?? 0);
   }
 
   ownState(playerId: string): number[] | null {

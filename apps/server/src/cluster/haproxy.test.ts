@@ -4,7 +4,8 @@ import type { RunningServer } from '../server.js';
 import { freePort } from '../testing/free-port.js';
 import { eventuallyAsync, startTestServer } from '../testing/test-server.js';
 import { haproxyConfig } from './haproxy-config.js';
-import { haproxySkipReason, requestFrom, TestHaproxy } from './haproxy-test-support.js';
+import { HaproxyProcess } from './haproxy-process.js';
+import { haproxySkipReason, requestFrom } from './haproxy-test-support.js';
 
 const skip = haproxySkipReason();
 const GUARD_MS = 60_000;
@@ -43,12 +44,12 @@ describe('haproxyConfig', () => {
 
 describe.skipIf(skip !== null)('HAProxy in front of two nodes', () => {
   const nodes: RunningServer[] = [];
-  let haproxy: TestHaproxy | null = null;
+  let haproxy: HaproxyProcess | null = null;
 
   beforeAll(async () => {
     nodes.push(await startTestServer({ NODE_ID: 'n1' }));
     nodes.push(await startTestServer({ NODE_ID: 'n2' }));
-    haproxy = await TestHaproxy.start({
+    haproxy = await HaproxyProcess.start({
       bind: { host: '127.0.0.1', port: await freePort() },
       nodes: nodes.map((n, i) => ({ id: `n${i + 1}`, host: '127.0.0.1', port: n.port })),
     });

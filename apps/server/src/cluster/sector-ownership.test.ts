@@ -5,7 +5,7 @@ import { NODE_HINT_PARAM } from '@perihelion/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectGameClient, QUICK_RECONNECT } from '../testing/game-clients.js';
 import type { GameServer } from '../testing/server-process.js';
-import { TestCluster } from '../testing/test-cluster.js';
+import { TEST_CLUSTER_ADMIN_TOKEN, TestCluster } from '../testing/test-cluster.js';
 import { eventually, eventuallyAsync } from '../testing/test-server.js';
 import { haproxySkipReason } from './haproxy-test-support.js';
 
@@ -16,18 +16,21 @@ const skip = pgSkip ?? redisSkip ?? haproxySkip;
 if (pgSkip) console.warn(`[skip] sector ownership across nodes: ${pgSkip}`);
 /** Guards for conditions that wait out a lease, health checks and reconnects, on a busy machine too. */
 const GUARD_MS = 90_000;
+const NODES = ['node-a', 'node-b', 'node-c'];
 
 async function healthOf(server: GameServer): Promise<{ node: string; sectors: number; players: number }> {
   const res = await fetch(`${server.url}/healthz`);
   return (await res.json()) as { node: string; sectors: number; players: number };
 }
 
-describe.skipIf(skip !== null)('sector ownership across two nodes behind HAProxy', () => {
+describe.skipIf(skip !== null)('sector ownership across three nodes behind HAProxy', () => {
   let cluster: TestCluster | null = null;
+  /** The nodes not drained yet (the drain tests take one each). */
+  const live = [...NODES];
   const clients: GameClient[] = [];
 
   beforeAll(async () => {
-    cluster = await TestCluster.start();
+    cluster = await TestCluster.start({ nodeIds: NODES });
   }, 180_000);
   afterEach(() => {
     for (const c of clients.splice(0)) c.close();
@@ -51,6 +54,7 @@ describe.skipIf(skip !== null)('sector ownership across two nodes behind HAProxy
       `${what}${node ? ` on ${node}` : ''}`,
       GUARD_MS,
     );
+  /** A node other than `node`. */
   const other = (node: string | null) => (node === 'node-a' ? 'node-b' : 'node-a');
 
   it.each<TransportName>(['websocket', 'polling'])(
@@ -87,7 +91,8 @@ describe.skipIf(skip !== null)('sector ownership across two nodes behind HAProxy
       GUARD_MS,
     );
     const second = pinned(busy, 'placed-2', 'Di', 'websocket');
-    await settled(second, 'Di in a new sector', other(busy));
+    await settled(second, 'Di in a new sector');
+    expect(second.node).not.toBe(busy);
   });
 
   it('a stalled owner loses its sector to the other node, and on waking stops simulating it', async () => {
@@ -96,15 +101,20 @@ describe.skipIf(skip !== null)('sector ownership across two nodes behind HAProxy
     const eve = pinned('node-a', sector, 'Eve', 'websocket');
     await settled(eve, 'Eve in the sector');
     const stalled = eve.node as string;
-    const survivor = other(stalled);
-    const fay = pinned(stalled, sector, 'Fay', 'polling');
+    const fay = pinned(other(stalled), sector, 'Fay', 'polling');
     await settled(fay, 'Fay in the sector', stalled);
 
     c.node(stalled).signal('SIGSTOP');
+    let survivor = '';
     try {
       // The players notice the silence, reconnect through the balancer, and once the stalled
-      // node's lease has lapsed, the survivor opens the sector and takes them in.
-      await settled(eve, 'Eve back in the sector', survivor);
+      // node's lease has lapsed, another node opens the sector and takes them in.
+      await eventually(
+        () => eve.status === 'connected' && eve.node !== stalled,
+        'Eve back elsewhere',
+        GUARD_MS,
+      );
+      survivor = eve.node as string;
       await settled(fay, 'Fay back in the sector', survivor);
       await eventually(() => eve.roster.has(fay.playerId ?? '-'), 'Eve sees Fay again', GUARD_MS);
     } finally {
@@ -121,4 +131,68 @@ describe.skipIf(skip !== null)('sector ownership across two nodes behind HAProxy
     expect([eve.node, fay.node]).toEqual([survivor, survivor]);
     expect(eve.status).toBe('connected');
   });
+
+  it.each(['the admin API', 'SIGTERM'])(
+    'a node drained by %s hands its sector over live: its players go on from where they were on another node',
+    async (how) => {
+      const c = cluster as TestCluster;
+      const sector = `handed-over-${how === 'SIGTERM' ? 'term' : 'api'}`;
+      const gil = pinned(live[0] as string, sector, 'Gil', 'websocket');
+      await settled(gil, 'Gil in the sector');
+      const from = gil.node as string;
+      const hal = pinned(live.find((n) => n !== from) as string, sector, 'Hal', 'polling');
+      await settled(hal, 'Hal in the sector', from);
+      const ships = [gil, hal].map((p) => ({ handle: p.handle, own: p.ownRenderState(performance.now()) }));
+
+      const admin = { authorization: `Bearer ${TEST_CLUSTER_ADMIN_TOKEN}` };
+      if (how === 'SIGTERM') {
+        c.node(from).signal('SIGTERM');
+      } else {
+        const drain = await fetch(`${c.node(from).url}/api/admin/drain`, { method: 'POST', headers: admin });
+        expect(drain.status).toBe(202);
+      }
+      live.splice(live.indexOf(from), 1);
+      await eventually(
+        () => gil.status === 'connected' && gil.node !== from,
+        'Gil on another node',
+        GUARD_MS,
+      );
+      const to = gil.node as string;
+      await settled(hal, 'Hal on the other node', to);
+      [gil, hal].forEach((p, i) => {
+        expect(p.handle).toBe(ships[i]?.handle);
+        const now = p.ownRenderState(performance.now()) ?? [];
+        const before = ships[i]?.own ?? [];
+        expect(now.slice(0, 2)).toHaveLength(2);
+        for (const k of [0, 1]) expect(now[k]).toBeCloseTo(before[k] ?? Number.NaN, 2);
+      });
+      await eventually(() => gil.roster.has(hal.playerId ?? '-'), 'Gil sees Hal after the move', GUARD_MS);
+
+      if (how === 'SIGTERM') {
+        // The process ends by itself once it has handed everything over.
+        await eventually(() => c.node(from).exitStatus !== null, 'the drained node exits', GUARD_MS);
+        expect(c.node(from).exitStatus).toEqual({ code: 0, signal: null });
+        return;
+      }
+      // Drained by the API, the node stays up: it takes no new players and runs nothing, and the
+      // cluster view says so.
+      expect((await fetch(`${c.node(from).url}/readyz`)).status).toBe(404);
+      expect((await healthOf(c.node(from))).sectors).toBe(0);
+      const view = await eventuallyAsync(
+        async () => {
+          const res = await fetch(`${c.node(to).url}/api/admin/cluster`, { headers: admin });
+          const body = (await res.json()) as {
+            nodes: Array<{ node: string; rooms: string[]; draining: boolean }>;
+          };
+          const fromView = body.nodes.find((n) => n.node === from);
+          return fromView?.draining ? body : undefined;
+        },
+        'the drained node reported as draining',
+        GUARD_MS,
+      );
+      expect(view.nodes.find((n) => n.node === to)?.rooms).toContain(sector);
+      expect((await fetch(`${c.node(to).url}/api/admin/cluster`)).status).toBe(401);
+    },
+    GUARD_MS,
+  );
 });

@@ -1,8 +1,11 @@
 import { createScratchDatabase, TEST_DATABASE_URL } from '@perihelion/db/testing';
 import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '@perihelion/engine/testing';
-import { TestHaproxy } from '../cluster/haproxy-test-support.js';
+import { HaproxyProcess } from '../cluster/haproxy-process.js';
 import { freePort } from './free-port.js';
 import { GameServer } from './server-process.js';
+
+/** Every test cluster's ADMIN_TOKEN (for /api/admin). */
+export const TEST_CLUSTER_ADMIN_TOKEN = 'admin-token-of-the-test-cluster';
 
 export interface ClusterNodeProcess {
   id: string;
@@ -25,7 +28,7 @@ export interface TestClusterOptions {
 export class TestCluster {
   private constructor(
     readonly nodes: ClusterNodeProcess[],
-    readonly haproxy: TestHaproxy,
+    readonly haproxy: HaproxyProcess,
     private readonly cleanUp: () => Promise<void>,
   ) {}
 
@@ -34,7 +37,7 @@ export class TestCluster {
     const scratch = await createScratchDatabase(TEST_DATABASE_URL);
     const prefix = testRedisPrefix();
     const nodes: ClusterNodeProcess[] = [];
-    let haproxy: TestHaproxy | null = null;
+    let haproxy: HaproxyProcess | null = null;
     const cleanUp = async () => {
       await haproxy?.stop();
       await Promise.all(nodes.map((n) => n.server.stop()));
@@ -50,6 +53,7 @@ export class TestCluster {
             REDIS_URL: TEST_REDIS_URL,
             REDIS_PREFIX: prefix,
             AUTH_SECRET: 'one-secret-for-every-node-of-this-test-cluster',
+            ADMIN_TOKEN: TEST_CLUSTER_ADMIN_TOKEN,
             NODE_ID: id,
             ...opts.env,
           },
@@ -57,7 +61,7 @@ export class TestCluster {
         });
         nodes.push({ id, server });
       }
-      haproxy = await TestHaproxy.start({
+      haproxy = await HaproxyProcess.start({
         bind: { host: '127.0.0.1', port: await freePort() },
         nodes: nodes.map((n) => ({ id: n.id, host: '127.0.0.1', port: Number(new URL(n.server.url).port) })),
       });

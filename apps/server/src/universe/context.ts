@@ -1,5 +1,5 @@
 import type { Db } from '@perihelion/db';
-import type { DurableScheduler, Inbox } from '@perihelion/engine';
+import type { CarriedAvatar, DurableScheduler, Inbox } from '@perihelion/engine';
 import type { Content, SectorSimulation } from '@perihelion/game';
 import type { UniverseEvent } from '@perihelion/protocol';
 import type { Logger } from 'pino';
@@ -28,6 +28,8 @@ export interface UniverseContext {
    * when it does not run the sector or may no longer act for it.
    */
   fenceOf(sector: string): number | null;
+  /** The players' avatars in a sector this node runs (to save with it). */
+  avatarsIn(sector: string): CarriedAvatar[];
   send: Broadcaster;
   /** Sends the player's current profile to all of its connections. */
   pushProfile(playerId: string): Promise<void>;

@@ -23,10 +23,12 @@ describe.each(targets)('sector checkpoints under leases on $name', (target) => {
             logger: pino({ level: 'silent' }),
             sims,
             fenceOf: () => fence.value,
+            avatarsIn: () => avatars,
           } as unknown as UniverseContext;
           return { sims, fence, checkpoints: new SectorCheckpoints(ctx, 60_000) };
         };
         const sector = 'contested';
+        const avatars = [{ playerId: 'p1', handle: 12, own: [1, 2, 3, 4, 5], lastInputSeq: 77 }];
         const oldOwner = node({ value: 10 });
         const newOwner = node({ value: 20 });
         /** A sector whose ore left in its one asteroid the test sets. */
@@ -44,8 +46,9 @@ describe.each(targets)('sector checkpoints under leases on $name', (target) => {
           (await store.db.select().from(sectors).where(eq(sectors.id, sector)))[0] ?? null;
         expect((await stored())?.fence).toBe(10);
 
-        // The new owner takes over from what the old one stored: from now on the row carries its fence.
-        await newOwner.checkpoints.claim(sector, 20);
+        // The new owner takes over from what the old one stored (the ships too): from now on the
+        // row carries its fence.
+        expect(await newOwner.checkpoints.claim(sector, 20)).toEqual({ avatars });
         const restored = new SectorSimulation(sector, 30, defaultContent);
         newOwner.checkpoints.restoreInto(sector, restored);
         expect(restored.checkpoint().asteroids[0]?.ore).toBe(10);

@@ -10,6 +10,7 @@ import {
   type InboxConnection,
   type NewNotification,
   type PlayerConnection,
+  type PreparedRoom,
   type RoomRegistry,
 } from '@perihelion/engine';
 import { type Content, SectorSimulation, StructureKind, structureSpec } from '@perihelion/game';
@@ -39,7 +40,9 @@ export interface Universe {
   identities: IdentityProvider;
   createSimulation(sector: string, tickRate: number): SectorSimulation;
   /** Readies a sector's stored state for this node's new grant of its lease (before createSimulation). */
-  prepareSector(sector: string, fence: number): Promise<void>;
+  prepareSector(sector: string, fence: number): Promise<PreparedRoom>;
+  /** Stores a sector's whole state now, before it is handed to another node. */
+  saveSector(sector: string): Promise<void>;
   /** The sector stopped on this node (it runs elsewhere now). */
   sectorClosed(sector: string): void;
   /**
@@ -87,6 +90,7 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
     structures: new StructureIndex((kind) => structureSpec(kind, content)?.hp ?? 1),
     sims: new Map(),
     fenceOf: (sector) => (rooms?.holds(sector) ? rooms.fenceOf(sector) : null),
+    avatarsIn: (sector) => gateway?.avatarsIn(sector) ?? [],
     send: {
       toPlayer: (playerId, event, payload) => gateway?.sendToPlayer(playerId, event, payload),
       toSector: (sector, event, payload) => gateway?.broadcast(sector, event, payload),
@@ -161,6 +165,7 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
       return sim;
     },
     prepareSector: (sector, fence) => checkpoints.claim(sector, fence),
+    saveSector: (sector) => checkpoints.saveNow(sector),
     sectorClosed(sector) {
       // Ore mined before the sector left is still banked (taken from its simulation first).
       mining.collect();

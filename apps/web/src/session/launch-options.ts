@@ -1,5 +1,5 @@
 import type { TransportChoice } from '@perihelion/client';
-import { MAX_NAME_LENGTH } from '@perihelion/protocol';
+import { MAX_NAME_LENGTH, nodeIdSchema } from '@perihelion/protocol';
 
 /** How this page joins the game, read once from its URL (the QA surface's documented parameters). */
 export interface LaunchOptions {
@@ -9,6 +9,8 @@ export interface LaunchOptions {
   /** The name asked for in the URL (it also renames a returning player), or null. */
   name: string | null;
   transport: TransportChoice;
+  /** A cluster node to connect to first (the load balancer's routing hint), or null. */
+  node: string | null;
 }
 
 const DEFAULT_SECTOR = 'alpha';
@@ -21,7 +23,14 @@ export function readLaunchOptions(search: string = window.location.search): Laun
     // Over-long names are cut to the protocol's limit rather than refused: the player still gets in.
     name: params.get('name')?.trim().slice(0, MAX_NAME_LENGTH) || null,
     transport: parseTransport(params.get('transport')),
+    node: parseNode(params.get('node')),
   };
+}
+
+function parseNode(value: string | null): string | null {
+  const node = value?.trim() ?? '';
+  // Not a node id: ignored (the balancer picks one), like any other unusable parameter.
+  return nodeIdSchema.safeParse(node).success ? node : null;
 }
 
 function parseTransport(value: string | null): TransportChoice {

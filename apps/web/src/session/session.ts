@@ -7,6 +7,7 @@ import {
   shipToArray,
   stepShip,
 } from '@perihelion/game';
+import { NODE_HINT_PARAM } from '@perihelion/protocol';
 import { mountChat } from './chat-session.js';
 import { storedInboxCursor } from './inbox-cursor.js';
 import { type LaunchOptions, readLaunchOptions } from './launch-options.js';
@@ -75,6 +76,8 @@ function createSession(content: () => Content, adoptServerContent: (content: Con
     ...(storedToken ? { token: storedToken } : {}),
     inboxCursor: storedInboxCursor(),
     transport: launch.transport,
+    // Connect to this node first (the sector may still send the page on to the node that runs it).
+    ...(launch.node ? { socketOptions: { query: { [NODE_HINT_PARAM]: launch.node } } } : {}),
     // The same rule the server runs, so the own ship moves the instant a key is pressed.
     predict: (own, buttons) => {
       const ship = shipFromArray(own);

@@ -30,6 +30,11 @@ export interface RoomLeases {
   ownerOf(room: string): Promise<string | null>;
   /** Gives the lease up (only if this node still holds it). */
   release(room: string): Promise<void>;
+  /**
+   * Hands a lease this node holds to another node, with a new fence (it adopts the grant when its
+   * first player arrives, or the grant lapses). False when this node no longer held it.
+   */
+  transfer(room: string, toNode: string): Promise<boolean>;
   /** Called once per lease this node finds it no longer holds (renewal refused, or lapsed). */
   onLost(listener: LeaseLostListener): void;
   /** Releases every lease and stops renewing. */
@@ -71,6 +76,12 @@ export class LocalLeases implements RoomLeases {
 
   async release(room: string): Promise<void> {
     this.fences.delete(room);
+  }
+
+  /** A single node has no one to hand a room to: the lease is released. */
+  async transfer(room: string): Promise<boolean> {
+    await this.release(room);
+    return false;
   }
 
   onLost(): void {}

@@ -28,11 +28,25 @@ interface Grant {
 }
 
 /**
- * Takes a free lease, or reports who holds it; renews it when the claimant already holds it. A
- * fence is one more than the last one granted for the room, and never below Redis's clock in
- * milliseconds (so it also exceeds any fence a single node handed out before; see LocalLeases).
+ * Grants the lease (KEYS[1]) to a node with a new fence: one more than the last one granted for
+ * the room (KEYS[2]), and never below Redis's clock in milliseconds (so it also exceeds any fence a
+ * single node handed out before; see LocalLeases).
  */
-const CLAIM = `
+const GRANT = `
+local function grant(node, ttl)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local fence = redis.call('INCR', KEYS[2])
+  if fence < now then fence = now end
+  local text = string.format('%d', fence)
+  redis.call('SET', KEYS[2], text)
+  redis.call('SET', KEYS[1], node .. '|' .. text, 'PX', ttl)
+  return text
+end
+`;
+
+/** Takes a free lease, or reports who holds it; renews it when the claimant already holds it. */
+const CLAIM = `${GRANT}
 local cur = redis.call('GET', KEYS[1])
 if cur then
   local sep = string.find(cur, '|', 1, true)
@@ -40,14 +54,14 @@ if cur then
   if owner == ARGV[3] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
   return {owner, string.sub(cur, sep + 1)}
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local fence = redis.call('INCR', KEYS[2])
-if fence < now then fence = now end
-local text = string.format('%d', fence)
-redis.call('SET', KEYS[2], text)
-redis.call('SET', KEYS[1], ARGV[1] .. '|' .. text, 'PX', ARGV[2])
-return {ARGV[1], text}
+return {ARGV[1], grant(ARGV[1], ARGV[2])}
+`;
+
+/** Hands a lease this node holds (ARGV[1], its grant) to another node, with a new fence. */
+const TRANSFER = `${GRANT}
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+grant(ARGV[2], ARGV[3])
+return 1
 `;
 
 /** Renews each lease whose key still holds this node's grant; 1 renewed, 0 lost. */
@@ -171,6 +185,22 @@ export class RedisLeases implements RoomLeases {
     } catch (err) {
       // It lapses by itself within the TTL.
       this.report(err, `releasing the lease of ${room}`);
+    }
+  }
+
+  async transfer(room: string, toNode: string): Promise<boolean> {
+    const grant = this.grants.get(room);
+    if (!grant) return false;
+    this.grants.delete(room);
+    try {
+      const moved = await this.redis.eval(TRANSFER, {
+        keys: [this.leaseKey(room), this.fenceKey(room)],
+        arguments: [grant.value, toNode, String(this.ttlMs)],
+      });
+      return moved === 1;
+    } catch (err) {
+      this.report(err, `handing the lease of ${room} to ${toNode}`);
+      return false;
     }
   }
 

@@ -1,0 +1,1 @@
+ALTER TABLE "sectors" ADD COLUMN "avatars" jsonb DEFAULT '[]'::jsonb NOT NULL;
