@@ -90,7 +90,7 @@ export async function runClusterScenario(
   // Chat limits raised: the bench times delivery, not the limiter.
   const cluster = await TestCluster.start({
     nodeIds,
-    env: { CHAT_RATE_PER_S: '1000', CHAT_BURST: '1000', LOG_LEVEL: 'warn' },
+    env: { CHAT_RATE_PER_S: '100', CHAT_BURST: '100', LOG_LEVEL: 'warn' },
   });
   const clients: GameClient[] = [];
   const player = (sector: string, node: string, name: string) => {
