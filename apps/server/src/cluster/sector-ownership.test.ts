@@ -16,14 +16,15 @@ const skip = pgSkip ?? redisSkip ?? haproxySkip;
 if (pgSkip) console.warn(`[skip] sector ownership across nodes: ${pgSkip}`);
 /** Guards for conditions that wait out a lease, health checks and reconnects, on a busy machine too. */
 const GUARD_MS = 90_000;
-const NODES = ['node-a', 'node-b', 'node-c'];
+/** Four: one is killed and two are drained along the way, and a drain needs somewhere to go. */
+const NODES = ['node-a', 'node-b', 'node-c', 'node-d'];
 
 async function healthOf(server: GameServer): Promise<{ node: string; sectors: number; players: number }> {
   const res = await fetch(`${server.url}/healthz`);
   return (await res.json()) as { node: string; sectors: number; players: number };
 }
 
-describe.skipIf(skip !== null)('sector ownership across three nodes behind HAProxy', () => {
+describe.skipIf(skip !== null)('sector ownership across four nodes behind HAProxy', () => {
   let cluster: TestCluster | null = null;
   /** The nodes not drained yet (the drain tests take one each). */
   const live = [...NODES];
@@ -130,6 +131,43 @@ describe.skipIf(skip !== null)('sector ownership across three nodes behind HAPro
     // The players stay with the survivor.
     expect([eve.node, fay.node]).toEqual([survivor, survivor]);
     expect(eve.status).toBe('connected');
+  });
+
+  it('a node killed outright: its players are back in the sector on another node, with their ships from the last checkpoint', async () => {
+    const c = cluster as TestCluster;
+    const sector = 'crashed';
+    const ike = pinned(live[0] as string, sector, 'Ike', 'websocket');
+    await settled(ike, 'Ike in the sector');
+    const victim = ike.node as string;
+    const jo = pinned(live.find((n) => n !== victim) as string, sector, 'Jo', 'polling');
+    await settled(jo, 'Jo in the sector', victim);
+    const handles = [ike.handle, jo.handle];
+    // The sector's checkpoint (every 5 s) holds both ships before the crash.
+    await eventuallyAsync(
+      async () => {
+        const avatars = await c.query<{ avatars: Array<{ playerId: string }> }>(
+          'select avatars from sectors where id = $1',
+          [sector],
+        );
+        const saved = new Set(avatars[0]?.avatars.map((a) => a.playerId));
+        return saved.has(ike.playerId ?? '-') && saved.has(jo.playerId ?? '-');
+      },
+      'a checkpoint with both ships',
+      GUARD_MS,
+    );
+    const killedAt = performance.now();
+    await c.node(victim).kill();
+    live.splice(live.indexOf(victim), 1);
+    await eventually(
+      () => [ike, jo].every((p) => p.status === 'connected' && p.node !== victim && p.node === ike.node),
+      'both back together on another node',
+      GUARD_MS,
+    );
+    console.info(
+      `[measured] back in the sector ${Math.round(performance.now() - killedAt)} ms after the SIGKILL`,
+    );
+    expect([ike.handle, jo.handle]).toEqual(handles);
+    await eventually(() => ike.roster.has(jo.playerId ?? '-'), 'Ike sees Jo again', GUARD_MS);
   });
 
   it.each(['the admin API', 'SIGTERM'])(

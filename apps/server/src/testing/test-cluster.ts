@@ -1,5 +1,6 @@
 import { createScratchDatabase, TEST_DATABASE_URL } from '@perihelion/db/testing';
 import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '@perihelion/engine/testing';
+import pg from 'pg';
 import { HaproxyProcess } from '../cluster/haproxy-process.js';
 import { freePort } from './free-port.js';
 import { GameServer } from './server-process.js';
@@ -29,6 +30,8 @@ export class TestCluster {
   private constructor(
     readonly nodes: ClusterNodeProcess[],
     readonly haproxy: HaproxyProcess,
+    /** The cluster's scratch database. */
+    readonly databaseUrl: string,
     private readonly cleanUp: () => Promise<void>,
   ) {}
 
@@ -65,7 +68,7 @@ export class TestCluster {
         bind: { host: '127.0.0.1', port: await freePort() },
         nodes: nodes.map((n) => ({ id: n.id, host: '127.0.0.1', port: Number(new URL(n.server.url).port) })),
       });
-      return new TestCluster(nodes, haproxy, cleanUp);
+      return new TestCluster(nodes, haproxy, scratch.url, cleanUp);
     } catch (err) {
       await cleanUp().catch(() => {});
       throw err;
@@ -81,6 +84,17 @@ export class TestCluster {
     const found = this.nodes.find((n) => n.id === id);
     if (!found) throw new Error(`no node ${id} in this cluster`);
     return found.server;
+  }
+
+  /** One query on the cluster's database (tests look at what the nodes stored). */
+  async query<T>(text: string, values: unknown[] = []): Promise<T[]> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(text, values)).rows as T[];
+    } finally {
+      await client.end();
+    }
   }
 
   /** The last lines of every node's log, for a failing test's message. */
