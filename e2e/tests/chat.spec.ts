@@ -1,22 +1,9 @@
 import { directChannel, PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import type { Player } from '../fixtures/player.js';
 import { expect, test } from '../fixtures/test.js';
+import { said, say } from '../support/chat.js';
 import { e2eApiKey } from '../support/paths.js';
-import type { QaState } from '../support/qa-state.js';
 import { uniqueSector } from '../support/sector-id.js';
-
-const said = (s: QaState, channel: string, sender: string, text: string) =>
-  (s.chat[channel] ?? []).some((m) => m.sender === sender && m.text === text);
-
-/** Types a line into the chat like a person: Enter opens the input, Enter sends, back to flying. */
-async function say(player: Player, text: string): Promise<void> {
-  await player.page.bringToFront();
-  await player.page.keyboard.press('Enter');
-  await expect(player.page.getByTestId('chat-input')).toBeFocused();
-  await player.page.keyboard.type(text);
-  await player.page.keyboard.press('Enter');
-  await expect(player.page.getByTestId('chat-input')).not.toBeFocused();
-}
 
 test('three players chat in their sector and by direct message; a DM waits for an offline player; an announcement reaches everyone', async ({
   players,

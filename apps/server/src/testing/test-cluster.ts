@@ -1,9 +1,24 @@
-import { createScratchDatabase, TEST_DATABASE_URL } from '@perihelion/db/testing';
-import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '@perihelion/engine/testing';
+import { createScratchDatabase, postgresSkipReason, TEST_DATABASE_URL } from '@perihelion/db/testing';
+import {
+  dropRedisPrefix,
+  redisSkipReason,
+  TEST_REDIS_URL,
+  testRedisPrefix,
+} from '@perihelion/engine/testing';
 import pg from 'pg';
 import { HaproxyProcess } from '../cluster/haproxy-process.js';
+import { haproxySkipReason } from '../cluster/haproxy-test-support.js';
 import { freePort } from './free-port.js';
 import { GameServer } from './server-process.js';
+
+/**
+ * Why a cluster cannot be started here (null when it can): PostgreSQL (TEST_DATABASE_URL), Redis
+ * (TEST_REDIS_URL) and HAProxy are all needed. Each missing one is printed; where the services are
+ * required (PERIHELION_REQUIRE_SERVICES=1) a missing one is an error instead.
+ */
+export async function clusterSkipReason(): Promise<string | null> {
+  return (await postgresSkipReason()) ?? (await redisSkipReason()) ?? haproxySkipReason();
+}
 
 /** Every test cluster's ADMIN_TOKEN (for /api/admin). */
 export const TEST_CLUSTER_ADMIN_TOKEN = 'admin-token-of-the-test-cluster';
