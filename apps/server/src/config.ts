@@ -63,6 +63,12 @@ export const configSchema = z
     DATA_DIR: z.string().min(1).default('.data/pglite'),
     /** Game content: "default", "fast" (seconds-long timings for development and tests) or a JSON file of overrides. */
     CONTENT: z.string().min(1).default('default'),
+    /**
+     * Whether this node fires durable timers (constructions, raids). In a cluster any node may fire
+     * any timer, exactly once, and the change reaches the node that runs the sector over the bus;
+     * "off" keeps a node to serving players (at least one node of a universe must keep it on).
+     */
+    TIMERS: z.enum(['on', 'off']).default('on'),
     /** This process's name in the cluster and the store (who fired a timer); default host and pid. */
     NODE_ID: z
       .string()

@@ -109,6 +109,7 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     content,
     logger,
     nodeId,
+    firesTimers: config.TIMERS === 'on',
     bus,
     newName: randomPilotName,
   });

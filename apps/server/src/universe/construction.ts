@@ -124,9 +124,7 @@ export class Construction {
         'build',
       );
     }
-    ctx.structures.put(created);
-    ctx.send.toSector(sector, 'structure', created);
-    this.updateLandmarks(sector);
+    ctx.changes.structure(created);
     await ctx.pushProfile(conn.playerId);
     ctx.logger.info(
       { player: conn.playerId, sector, kind: req.kind, id: created.id },
@@ -170,9 +168,7 @@ export class Construction {
       outcome.row,
       ctx.structures.get(outcome.row.sector, outcome.row.id)?.ownerName ?? '',
     );
-    ctx.structures.put(wire);
-    ctx.send.toSector(wire.sector, 'structure', wire);
-    this.updateLandmarks(wire.sector);
+    ctx.changes.structure(wire);
     await ctx.pushProfile(conn.playerId);
     return { ok: true, refund: outcome.refund };
   }
@@ -195,16 +191,9 @@ export class Construction {
     });
     const wire = ctx.structures.wire(row, owner?.name ?? '');
     return () => {
-      ctx.structures.put(wire);
-      ctx.send.toSector(wire.sector, 'structure', wire);
-      this.updateLandmarks(wire.sector);
+      ctx.changes.structure(wire);
       ctx.logger.info({ id: wire.id, sector: wire.sector, kind: wire.kind }, 'construction complete');
       void ctx.inbox.flush(row.ownerId);
     };
-  }
-
-  /** Raiding dragons circle the sector's structures. */
-  private updateLandmarks(sector: string): void {
-    this.ctx.sims.get(sector)?.setLandmarks(this.ctx.structures.in(sector).map((s) => ({ x: s.x, y: s.y })));
   }
 }

@@ -4,6 +4,7 @@ import type { Content, SectorSimulation } from '@perihelion/game';
 import type { UniverseEvent } from '@perihelion/protocol';
 import type { Logger } from 'pino';
 import type { StoredProfiles } from './profiles.js';
+import type { SectorChanges } from './sector-changes.js';
 import type { StructureIndex } from './structure-index.js';
 
 /** Reaches live connections; bound to the gateway once it exists. */
@@ -31,6 +32,8 @@ export interface UniverseContext {
   /** The players' avatars in a sector this node runs (to save with it). */
   avatarsIn(sector: string): CarriedAvatar[];
   send: Broadcaster;
+  /** Announces stored changes of a sector to every node (this one included). */
+  changes: SectorChanges;
   /** Sends the player's current profile to all of its connections. */
   pushProfile(playerId: string): Promise<void>;
 }

@@ -97,10 +97,7 @@ export class Raids {
       dueAt: new Date(payload.endsAt),
       payload,
     });
-    return () => {
-      this.ctx.sims.get(payload.sector)?.startRaid(Math.max(1, (payload.endsAt - Date.now()) / 1000));
-      this.announce(this.event(payload, 'active'));
-    };
+    return () => this.announce(this.event(payload, 'active'));
   }
 
   /** The raid is over: unshielded structures take their damage, owners hear about it, next cycle. */
@@ -147,12 +144,9 @@ export class Raids {
     });
     return () => {
       for (const row of changed) {
-        const wire = ctx.structures.wire(row, ctx.structures.get(sector, row.id)?.ownerName ?? '');
-        ctx.structures.put(wire);
-        ctx.send.toSector(sector, 'structure', wire);
+        ctx.changes.structure(ctx.structures.wire(row, ctx.structures.get(sector, row.id)?.ownerName ?? ''));
       }
-      ctx.sims.get(sector)?.endRaid();
-      this.announce({ ...this.event(payload, 'over') });
+      this.announce(this.event(payload, 'over'));
       for (const owner of new Set(changed.map((r) => r.ownerId))) void ctx.inbox.flush(owner);
     };
   }
@@ -175,10 +169,22 @@ export class Raids {
     };
   }
 
+  /** Tells every node (see applied), whichever node's timer fired. */
   private announce(event: WorldEvent): void {
+    this.ctx.changes.worldEvent(event);
+    this.ctx.logger.info({ sector: event.sector, phase: event.phase }, 'raid %s', event.phase);
+  }
+
+  /**
+   * A raid step announced by any node: every node keeps it (a sector opening later resumes it);
+   * the node running the sector flies or recalls the dragons and tells its players.
+   */
+  applied(event: WorldEvent): void {
     if (event.phase === 'over') this.current.delete(event.sector);
     else this.current.set(event.sector, event);
+    const sim = this.ctx.sims.get(event.sector);
+    if (event.phase === 'active') sim?.startRaid(Math.max(1, (event.endsAt - Date.now()) / 1000));
+    if (event.phase === 'over') sim?.endRaid();
     this.ctx.send.toSector(event.sector, 'world:event', event);
-    this.ctx.logger.info({ sector: event.sector, phase: event.phase }, 'raid %s', event.phase);
   }
 }

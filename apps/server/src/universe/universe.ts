@@ -21,6 +21,7 @@ import type { UniverseContext } from './context.js';
 import { MiningBank } from './mining-bank.js';
 import { StoredProfiles } from './profiles.js';
 import { Raids } from './raids.js';
+import { SectorChanges } from './sector-changes.js';
 import { SectorCheckpoints } from './sector-checkpoints.js';
 import { StructureIndex } from './structure-index.js';
 
@@ -29,6 +30,8 @@ export interface UniverseOptions {
   content: Content;
   logger: Logger;
   nodeId: string;
+  /** Whether this node fires durable timers (TIMERS). */
+  firesTimers: boolean;
   /** What the nodes of a cluster tell each other (notifications stored for a player elsewhere). */
   bus: Bus;
   newName: () => string;
@@ -89,6 +92,18 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
     profiles,
     structures: new StructureIndex((kind) => structureSpec(kind, content)?.hp ?? 1),
     sims: new Map(),
+    // Handlers run once started (below), when raids exists.
+    changes: new SectorChanges(opts.bus, {
+      structure: (structure) => {
+        ctx.structures.put(structure);
+        ctx.send.toSector(structure.sector, 'structure', structure);
+        // Raiding dragons circle the sector's structures.
+        ctx.sims
+          .get(structure.sector)
+          ?.setLandmarks(ctx.structures.in(structure.sector).map((s) => ({ x: s.x, y: s.y })));
+      },
+      worldEvent: (event) => raids.applied(event),
+    }),
     fenceOf: (sector) => (rooms?.holds(sector) ? rooms.fenceOf(sector) : null),
     avatarsIn: (sector) => gateway?.avatarsIn(sector) ?? [],
     send: {
@@ -174,14 +189,18 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
     async start(realtime) {
       gateway = realtime.gateway;
       rooms = realtime.rooms;
+      // Listening first: a change stored meanwhile is either in what is loaded or heard after.
+      await ctx.changes.start();
       await Promise.all([ctx.structures.load(store.db), raids.load()]);
       mining.start();
       checkpoints.start();
-      await ctx.scheduler.start();
+      // Timers this node schedules are fired by another node when it fires none itself.
+      if (opts.firesTimers) await ctx.scheduler.start();
       await ctx.inbox.ready;
     },
     async stop() {
       await ctx.scheduler.stop();
+      ctx.changes.stop();
       ctx.inbox.close();
       await Promise.all([mining.stop(), checkpoints.stop()]);
     },
