@@ -136,6 +136,16 @@ describe.skipIf(redisSkip !== null)('RedisLeases: several nodes on one Redis', (
     expect(a.holds(room)).toBe(false);
   });
 
+  it('refuses a second running node with the same id, and lets the id go on close', async () => {
+    const first = await node('twin');
+    await expect(RedisLeases.connect({ url: TEST_REDIS_URL, nodeId: 'twin', prefix })).rejects.toThrow(
+      /NODE_ID "twin" is in use by another running node.*give every node its own NODE_ID/,
+    );
+    await first.close();
+    const again = await node('twin');
+    expect((await again.claim(newRoom())).held).toBe(true);
+  });
+
   it('close releases every grant at once', async () => {
     const a = await node('a', { ttlMs: 60_000 });
     const b = await node('b', { ttlMs: 60_000 });

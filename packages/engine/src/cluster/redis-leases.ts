@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { BusErrorReporter } from './bus.js';
 import type { LeaseClaim, LeaseLostListener, RoomLeases } from './leases.js';
 import { closeRedis, openRedis, type RedisClient } from './redis-connection.js';
@@ -106,6 +107,8 @@ export class RedisLeases implements RoomLeases {
   private constructor(
     private readonly redis: RedisClient,
     readonly nodeId: string,
+    /** This process's claim on the node id (another process with the same id is refused). */
+    private readonly instance: string,
     opts: RedisLeasesOptions,
   ) {
     this.ttlMs = opts.ttlMs ?? 5000;
@@ -116,6 +119,11 @@ export class RedisLeases implements RoomLeases {
     this.timer.unref();
   }
 
+  /**
+   * Connects and claims the node id: a node whose NODE_ID another running node holds is refused
+   * (two processes with one id would each take the other's leases for their own). The claim lapses
+   * with the TTL after a crash, and is given up at once on close.
+   */
   static async connect(opts: RedisLeasesOptions): Promise<RedisLeases> {
     const redis = await openRedis({
       url: opts.url,
@@ -124,7 +132,21 @@ export class RedisLeases implements RoomLeases {
       // A renewal must not wait behind a long queue: while Redis is away, grants simply lapse.
       queueLimit: 1000,
     });
-    return new RedisLeases(redis, opts.nodeId, opts);
+    const instance = randomBytes(12).toString('base64url');
+    const ttlMs = opts.ttlMs ?? 5000;
+    const claimed = await redis
+      .set(`${opts.prefix}node:${opts.nodeId}`, instance, { NX: true, PX: ttlMs })
+      .catch((err: unknown) => {
+        redis.destroy();
+        throw err;
+      });
+    if (!claimed) {
+      redis.destroy();
+      throw new Error(
+        `NODE_ID "${opts.nodeId}" is in use by another running node of this cluster (its claim lapses ${ttlMs / 1000} s after that node stops): give every node its own NODE_ID`,
+      );
+    }
+    return new RedisLeases(redis, opts.nodeId, instance, opts);
   }
 
   /** How long a grant lasts without renewal, ms. */
@@ -216,6 +238,10 @@ export class RedisLeases implements RoomLeases {
   private async shutDown(): Promise<void> {
     clearInterval(this.timer);
     await Promise.all([...this.grants.keys()].map((room) => this.release(room)));
+    // The id is free at once for this node's next start.
+    await this.redis
+      .eval(RELEASE, { keys: [this.nodeKey()], arguments: [this.instance] })
+      .catch((err: unknown) => this.report(err, 'releasing this node id'));
     await closeRedis(this.redis, CLOSE_GRACE_MS);
   }
 
@@ -234,22 +260,23 @@ export class RedisLeases implements RoomLeases {
       const lapsed = rooms.filter((room) => !this.holds(room));
       for (const room of lapsed) this.lose(room);
       const live = rooms.filter((room) => this.grants.has(room));
-      if (live.length === 0) return;
       const values = live.map((room) => (this.grants.get(room) as Grant).value);
       let reply: number[];
       try {
+        // The node's claim on its id first, then every room.
         reply = (await this.redis.eval(RENEW, {
-          keys: live.map((room) => this.leaseKey(room)),
-          arguments: [String(this.ttlMs), ...values],
+          keys: [this.nodeKey(), ...live.map((room) => this.leaseKey(room))],
+          arguments: [String(this.ttlMs), this.instance, ...values],
         })) as number[];
       } catch (err) {
         this.report(err, 'renewing room leases');
         return;
       }
+      if (reply[0] !== 1) this.reclaimNodeId();
       live.forEach((room, i) => {
         const grant = this.grants.get(room);
         if (!grant || grant.value !== values[i]) return;
-        if (reply[i] === 1) grant.validUntil = Math.max(grant.validUntil, this.validFrom(sentAt));
+        if (reply[i + 1] === 1) grant.validUntil = Math.max(grant.validUntil, this.validFrom(sentAt));
         else this.lose(room);
       });
     } finally {
@@ -266,6 +293,29 @@ export class RedisLeases implements RoomLeases {
         this.report(err, `lease-lost listener for ${room}`);
       }
     }
+  }
+
+  /**
+   * Our claim on the node id lapsed (a stall longer than the TTL): take it again if it is free, and
+   * say loudly when another process took it, since two processes with one id would each take the
+   * other's leases for their own.
+   */
+  private reclaimNodeId(): void {
+    this.redis
+      .set(this.nodeKey(), this.instance, { NX: true, PX: this.ttlMs })
+      .then((taken) => {
+        if (!taken) {
+          this.report(
+            new Error(`another running node uses NODE_ID "${this.nodeId}"`),
+            'claiming this node id: give every node its own NODE_ID',
+          );
+        }
+      })
+      .catch((err: unknown) => this.report(err, 'claiming this node id'));
+  }
+
+  private nodeKey(): string {
+    return `${this.prefix}node:${this.nodeId}`;
   }
 
   private leaseKey(room: string): string {
