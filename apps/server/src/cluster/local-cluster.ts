@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { redact } from '@perihelion/db';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { HaproxyProcess } from './haproxy-process.js';
@@ -50,7 +51,7 @@ export async function clusterPrerequisites(
 
 /** Connects; creates the database when the server is there but the database is not. */
 async function ensureDatabase(url: string): Promise<string | null> {
-  const where = safeUrl(url);
+  const where = redact(url);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
@@ -88,20 +89,9 @@ async function probeRedis(url: string): Promise<string | null> {
     await client.ping();
     return null;
   } catch (err) {
-    return `Redis is not reachable at ${safeUrl(url)} (${(err as Error).message}): start it (redis-server), or set REDIS_URL`;
+    return `Redis is not reachable at ${redact(url)} (${(err as Error).message}): start it (redis-server), or set REDIS_URL`;
   } finally {
     if (client.isOpen) client.destroy();
-  }
-}
-
-/** A URL without its password, to show. */
-function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
   }
 }
 
