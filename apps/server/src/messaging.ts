@@ -28,7 +28,14 @@ export interface Messaging {
  * Channels, chat and presence on top of the engine's Channels hub: the game decides which named
  * channels exist and where a player's sector channel is; the engine does the rest.
  */
-export function createMessaging(config: Config, db: Db, bus: Bus, logger: Logger): Messaging {
+export function createMessaging(
+  config: Config,
+  db: Db,
+  bus: Bus,
+  logger: Logger,
+  /** Whether another node of the cluster still reports its load. */
+  nodeIsLive: (node: string) => boolean = () => true,
+): Messaging {
   let realtime: Realtime | null = null;
   let gateway: ChatGateway | null = null;
   const channels = new Channels({
@@ -43,6 +50,7 @@ export function createMessaging(config: Config, db: Db, bus: Bus, logger: Logger
     },
     sectorOf: (playerId) => realtime?.gateway.sectorOf(playerId) ?? null,
     bus,
+    nodeIsLive,
   });
   return {
     channels,

@@ -113,7 +113,7 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     bus,
     newName: randomPilotName,
   });
-  const messaging = createMessaging(config, store.db, bus, logger);
+  const messaging = createMessaging(config, store.db, bus, logger, (node) => loads.isLive(node));
   let realtime: Realtime | null = null;
   let closing = false;
   const counts = () => {

@@ -12,12 +12,14 @@ import {
 } from '@perihelion/protocol';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
+import { type Bus, LocalBus } from '../cluster/bus.js';
 import { ChannelFeed } from './channel-feed.js';
 import { ChannelPresence, type PresenceSnapshot } from './channel-presence.js';
 import { ChannelReads } from './channel-reads.js';
 import { channelRules, type Decision, type RuleContext } from './channel-rules.js';
 import * as store from './channel-store.js';
 import { type ChatFanout, LocalFanout, messagesGroup, presenceGroup } from './chat-fanout.js';
+import { PresenceExchange } from './presence-exchange.js';
 import { type ChatConnection, MAX_BATCH, Subscription } from './subscription.js';
 
 export interface ChannelConnectionsOptions {
@@ -34,6 +36,10 @@ export interface ChannelConnectionsOptions {
   reads?: ChannelReads;
   /** Most subscriptions one connection may hold (a repeated subscribe replaces, not adds). */
   maxSubscriptions: number;
+  /** Where presence is exchanged with the other nodes of a cluster (default: a LocalBus, one node). */
+  bus?: Bus;
+  /** Whether another node still reports its load (its presence is dropped once not). */
+  nodeIsLive?: (node: string) => boolean;
 }
 
 interface ConnState {
@@ -66,7 +72,10 @@ export class ChannelConnections {
   private readonly byPlayer = new Map<string, Set<ConnState>>();
   /** Each channel with subscriptions here, by name. */
   private readonly feeds = new Map<string, ChannelFeed>();
+  /** The players this node holds, per channel. */
   private readonly roster: ChannelPresence;
+  /** Every node's players, per channel: what subscribers are told. */
+  private readonly presenceExchange: PresenceExchange;
   private fanout: ChatFanout = new LocalFanout();
   private readonly reads: ChannelReads;
 
@@ -75,7 +84,13 @@ export class ChannelConnections {
     this.roster = new ChannelPresence({
       graceMs: opts.presenceGraceMs,
       batchMs: opts.presenceBatchMs,
+      onChange: ({ channel }) => this.presenceExchange.changed(channel, this.roster.snapshot(channel)),
+    });
+    this.presenceExchange = new PresenceExchange({
+      bus: opts.bus ?? new LocalBus('local'),
       onChange: (change) => this.fanout.emit(presenceGroup(change.channel), 'presence', change),
+      local: () => this.roster.snapshots(),
+      ...(opts.nodeIsLive ? { isLive: opts.nodeIsLive } : {}),
     });
   }
 
@@ -130,13 +145,27 @@ export class ChannelConnections {
     return [...(this.byPlayer.get(playerId) ?? [])].map((s) => s.conn);
   }
 
-  /** Everyone present in the channel (proportional to its size: for on-demand requests). */
-  presence(channel: string): PresenceEntry[] {
-    return this.roster.list(channel);
+  /** Resolves once presence from other nodes reaches this one. */
+  get presenceReady(): Promise<void> {
+    return this.presenceExchange.ready;
   }
 
+  /**
+   * Everyone present in the channel on this node, then the players other nodes list (proportional
+   * to the channel's size: for on-demand requests). In a cluster, players beyond another node's
+   * list are counted (presenceCount) but not named.
+   */
+  presence(channel: string): PresenceEntry[] {
+    const here = this.roster.list(channel);
+    const ids = new Set(here.map((p) => p.id));
+    const elsewhere = this.presenceExchange.listedElsewhere(channel);
+    return [...here, ...elsewhere.filter((p) => !ids.has(p.id) && ids.add(p.id))];
+  }
+
+  /** Players present in the channel: now on this node, as last announced on the others. */
   presenceCount(channel: string): number {
-    return this.roster.count(channel);
+    const announced = this.presenceExchange.snapshot(channel).count;
+    return announced - this.roster.snapshot(channel).count + this.roster.count(channel);
   }
 
   /**
@@ -197,7 +226,7 @@ export class ChannelConnections {
         this.roster.join(channel, { id: who.playerId, name: who.name }, connId);
       }
       // What the others were last told; this join reaches everyone (itself too) in the next batch.
-      const presence = present ? this.roster.snapshot(channel) : NO_PRESENCE;
+      const presence = present ? this.presenceExchange.snapshot(channel) : NO_PRESENCE;
       answer({
         ok: true,
         channel,
@@ -259,6 +288,7 @@ export class ChannelConnections {
   /** Stops the presence timers (pending leaves are not announced). */
   close(): void {
     this.roster.close();
+    this.presenceExchange.close();
     for (const feed of this.feeds.values()) feed.close();
   }
 

@@ -167,6 +167,11 @@ export class ChannelPresence {
     return this.channels.get(channel)?.announced ?? NOBODY;
   }
 
+  /** What was last announced for every channel with players. */
+  *snapshots(): Iterable<[channel: string, snapshot: PresenceSnapshot]> {
+    for (const [channel, roster] of this.channels) yield [channel, roster.announced];
+  }
+
   /** How many players are present in the channel now (players within their grace included). */
   count(channel: string): number {
     return this.channels.get(channel)?.players.size ?? 0;

@@ -42,10 +42,12 @@ export interface ChannelsOptions {
   /** How long a publish's nonce is remembered for retries (default NONCE_TTL_MS). */
   nonceTtlMs?: number;
   /**
-   * What tells the other nodes of a cluster about stored messages and changed directories; each
-   * node serves its own connections. Default: a LocalBus (one node).
+   * What tells the other nodes of a cluster about stored messages, changed directories and
+   * presence; each node serves its own connections. Default: a LocalBus (one node).
    */
   bus?: Bus;
+  /** Whether another node of the cluster still reports its load (its presence is dropped once not). */
+  nodeIsLive?: (node: string) => boolean;
 }
 
 /** Most messages one history read returns (the publish API's limit). */
@@ -88,6 +90,8 @@ export class Channels {
     this.sectorOf = opts.sectorOf;
     this.limiter = new PublishLimiter(opts.config.publishRate);
     this.reads = new ChannelReads(opts.db, opts.config.retention);
+    // The handlers take this node's own messages from here on; other nodes' once `ready`.
+    this.bus = opts.bus ?? new LocalBus('local', (err, context) => this.log.error({ err }, context));
     this.writer = new ChannelWriter({
       db: opts.db,
       logger: opts.logger,
@@ -114,10 +118,11 @@ export class Channels {
       directory: (playerId) => this.directory(playerId),
       reads: this.reads,
       maxSubscriptions: opts.maxSubscriptions ?? MAX_SUBSCRIPTIONS,
+      bus: this.bus,
+      ...(opts.nodeIsLive ? { nodeIsLive: opts.nodeIsLive } : {}),
     });
-    // The handlers take this node's own messages from here on; other nodes' once `ready`.
-    this.bus = opts.bus ?? new LocalBus('local', (err, context) => this.log.error({ err }, context));
     this.ready = Promise.all([
+      this.live.presenceReady.then(() => () => {}),
       this.bus.subscribe(CHAT_STORED, ({ channel, message }) => this.live.deliver(channel, message)),
       this.bus.subscribe(CHAT_DIRECTORY, ({ players }) => {
         for (const playerId of players) this.refreshDirectory(playerId);
@@ -180,15 +185,16 @@ export class Channels {
   }
 
   /**
-   * Who is subscribed to the channel on this node now (one entry per player). Always empty for
-   * read-only channels, which keep no presence (see ChannelConnections). The whole list, so its
-   * cost grows with the channel: for an operator's request, not for every join.
+   * Who is subscribed to the channel (one entry per player): everyone on this node, then the
+   * players the other nodes of a cluster list (the first PRESENCE_LIST_MAX of each). Always empty
+   * for read-only channels, which keep no presence (see ChannelConnections). Its cost grows with
+   * the channel: for an operator's request, not for every join.
    */
   presence(channel: string): PresenceEntry[] {
     return this.live.presence(channel);
   }
 
-  /** How many players are subscribed to the channel on this node now. */
+  /** How many players are subscribed to the channel, on every node. */
   presenceCount(channel: string): number {
     return this.live.presenceCount(channel);
   }
