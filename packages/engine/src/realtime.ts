@@ -14,6 +14,7 @@ import { Server, type ServerOptions } from 'socket.io';
 import type { Authenticator } from './auth/principal.js';
 import { SocketAuth } from './auth/socket-auth.js';
 import { LocalLeases, type RoomLeases } from './cluster/leases.js';
+import { PlayerReach } from './cluster/player-reach.js';
 import { GameGateway } from './game-gateway.js';
 import type { GatewayHooks } from './gateway-hooks.js';
 import type { GuardLimits } from './inbound-guard.js';
@@ -85,6 +86,8 @@ export interface Realtime {
   handOver(id: string, toNode: string | null): Promise<void>;
   /** Hands every sector over, each to the node `pick` names for it; how many went to another node. */
   handOverAll(pick: (id: string) => string | null): Promise<number>;
+  /** Whether the player has a game connection on any node (this one, or another in a cluster). */
+  connectedAnywhere(playerId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -155,6 +158,8 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     ...(opts.memberSilenceMs !== undefined ? { memberSilenceMs: opts.memberSilenceMs } : {}),
   });
 
+  const reach = new PlayerReach(io, (playerId) => gateway.connectionsOf(playerId).length > 0, !!opts.adapter);
+
   /** True when the sector went to another node. */
   const handOver = async (id: string, toNode: string | null): Promise<boolean> => {
     const room = rooms.get(id);
@@ -187,6 +192,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
       const moved = await Promise.all([...rooms.all()].map((room) => handOver(room.id, pick(room.id))));
       return moved.filter(Boolean).length;
     },
+    connectedAnywhere: (playerId) => reach.connected(playerId),
     async close() {
       gateway.shutdown();
       rooms.stopAll();

@@ -1,7 +1,7 @@
-import type { GameClient, TransportName } from '@perihelion/client';
+import { type ChatOnlyClient, connectChat, type GameClient, type TransportName } from '@perihelion/client';
 import { postgresSkipReason } from '@perihelion/db/testing';
 import { redisSkipReason } from '@perihelion/engine/testing';
-import { NODE_HINT_PARAM } from '@perihelion/protocol';
+import { NODE_HINT_PARAM, PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectGameClient, QUICK_RECONNECT } from '../testing/game-clients.js';
 import type { GameServer } from '../testing/server-process.js';
@@ -18,6 +18,7 @@ if (pgSkip) console.warn(`[skip] sector ownership across nodes: ${pgSkip}`);
 const GUARD_MS = 90_000;
 /** Four: one is killed and two are drained along the way, and a drain needs somewhere to go. */
 const NODES = ['node-a', 'node-b', 'node-c', 'node-d'];
+const API_KEY = 'api-key-of-the-ownership-cluster';
 
 async function healthOf(server: GameServer): Promise<{ node: string; sectors: number; players: number }> {
   const res = await fetch(`${server.url}/healthz`);
@@ -29,12 +30,14 @@ describe.skipIf(skip !== null)('sector ownership across four nodes behind HAProx
   /** The nodes not drained yet (the drain tests take one each). */
   const live = [...NODES];
   const clients: GameClient[] = [];
+  const talkers: ChatOnlyClient[] = [];
 
   beforeAll(async () => {
-    cluster = await TestCluster.start({ nodeIds: NODES });
+    cluster = await TestCluster.start({ nodeIds: NODES, env: { API_KEY } });
   }, 180_000);
   afterEach(() => {
     for (const c of clients.splice(0)) c.close();
+    for (const c of talkers.splice(0)) c.close();
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -78,6 +81,56 @@ describe.skipIf(skip !== null)('sector ownership across four nodes behind HAProx
     },
     GUARD_MS,
   );
+
+  it('presence spans the nodes (a player with tabs on two nodes is one entry), and the publish API knows who is online anywhere', async () => {
+    const c = cluster as TestCluster;
+    /** A chat-only tab whose connection asks the balancer for `node`. */
+    const tab = (node: string, name: string, token?: string | null) => {
+      const client = connectChat({
+        url: c.url,
+        name,
+        ...(token ? { token } : {}),
+        socketOptions: { ...QUICK_RECONNECT, query: { [NODE_HINT_PARAM]: node } },
+      });
+      talkers.push(client);
+      return client;
+    };
+    type Chatty = Pick<ChatOnlyClient, 'chat'>;
+    const listed = (t: Chatty) => [...(t.chat.subscriptions.get('global')?.presence.values() ?? [])].sort();
+    const eva = tab('node-a', 'Eva');
+    await eventually(() => eva.auth.profileToken !== null, 'Eva signed in', GUARD_MS);
+    const eva2 = tab('node-c', 'Eva', eva.auth.profileToken);
+    for (const t of [eva, eva2]) await eventually(() => t.link.node !== null, 'tabs connected', GUARD_MS);
+    expect([eva.link.node, eva2.link.node]).toEqual(['node-a', 'node-c']);
+    // Fay plays (notifications go to game connections), on whichever node runs her sector.
+    const fay = pinned('node-b', 'presence', 'Fay', 'websocket');
+    await settled(fay, 'Fay in her sector');
+    // Each node lists the players of the others: Eva, with a tab on a and one on c, is one entry.
+    for (const [who, t] of [
+      ['Eva on a', eva],
+      ['Eva on c', eva2],
+      ['Fay', fay],
+    ] as const) {
+      await eventually(
+        () => listed(t).join() === 'Eva,Fay' && t.chat.subscriptions.get('global')?.presenceCount === 2,
+        `${who} sees Eva and Fay listed once each`,
+        GUARD_MS,
+      );
+    }
+    // The publish API on a node that holds none of Fay's connections still finds her online.
+    const elsewhere = NODES.find((n) => n !== fay.node) as string;
+    const fayId = fay.playerId as string;
+    const res = await fetch(`${c.node(elsewhere).url}${PUBLISH_API_PREFIX}/players/${fayId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: `hello from ${elsewhere}` }),
+    });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { delivered: string }).delivered).toBe('live');
+    // Fay leaves: the others hear it once her grace is over, on every node.
+    fay.close();
+    for (const t of [eva, eva2]) await eventually(() => listed(t).join() === 'Eva', 'Fay left', GUARD_MS);
+  });
 
   it('places a new sector on the least loaded node', async () => {
     const c = cluster as TestCluster;

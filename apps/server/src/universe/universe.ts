@@ -50,11 +50,15 @@ export interface Universe {
   sectorClosed(sector: string): void;
   /**
    * Stores a message in the player's inbox and delivers it to their live connections (live:
-   * whether there were any). Null for an unknown player.
+   * whether they have a game connection on any node). Null for an unknown player.
    */
   notify(playerId: string, message: NewNotification): Promise<{ seq: number; live: boolean } | null>;
   /** Binds live delivery to the gateway, loads the world and starts the durable scheduler. */
-  start(realtime: { gateway: GameGateway; rooms: RoomRegistry }): Promise<void>;
+  start(realtime: {
+    gateway: GameGateway;
+    rooms: RoomRegistry;
+    connectedAnywhere(playerId: string): Promise<boolean>;
+  }): Promise<void>;
   /** Saves what is pending (mined ore, checkpoints) and stops the timers; the store stays open. */
   stop(): Promise<void>;
 }
@@ -68,6 +72,7 @@ const failed = (message: string) => ({ ok: false, error: protocolError('UNAVAILA
 export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
   const { store, content, logger } = opts;
   let gateway: GameGateway | null = null;
+  let connectedAnywhere: (playerId: string) => Promise<boolean> = async () => false;
   let rooms: RoomRegistry | null = null;
   const inboxConnection = (conn: PlayerConnection): InboxConnection => ({
     id: conn.id,
@@ -167,9 +172,8 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
     async notify(playerId, message) {
       if (!(await profiles.profile(playerId))) return null;
       const seq = await ctx.inbox.post(store.db, playerId, message);
-      const live = (gateway?.connectionsOf(playerId).length ?? 0) > 0;
       void ctx.inbox.flush(playerId);
-      return { seq, live };
+      return { seq, live: await connectedAnywhere(playerId) };
     },
     createSimulation(sector, tickRate) {
       const sim = new SectorSimulation(sector, tickRate, content);
@@ -189,6 +193,7 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
     async start(realtime) {
       gateway = realtime.gateway;
       rooms = realtime.rooms;
+      connectedAnywhere = (playerId) => realtime.connectedAnywhere(playerId);
       // Listening first: a change stored meanwhile is either in what is loaded or heard after.
       await ctx.changes.start();
       await Promise.all([ctx.structures.load(store.db), raids.load()]);
