@@ -5,8 +5,8 @@ import { type AddressInfo, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { redact } from '@perihelion/db';
+import { probeRedis } from '@perihelion/engine';
 import pg from 'pg';
-import { createClient } from 'redis';
 import { HaproxyProcess } from './haproxy-process.js';
 
 export interface LocalClusterOptions {
@@ -41,8 +41,8 @@ export async function clusterPrerequisites(
   }
   const pgProblem = await ensureDatabase(opts.databaseUrl);
   if (pgProblem) missing.push(pgProblem);
-  const redisProblem = await probeRedis(opts.redisUrl);
-  if (redisProblem) missing.push(redisProblem);
+  const redis = await redisProblem(opts.redisUrl);
+  if (redis) missing.push(redis);
   if (!existsSync(`${opts.webDist}/index.html`)) {
     missing.push(`the web client is not built (${opts.webDist}): run pnpm build`);
   }
@@ -81,18 +81,12 @@ async function ensureDatabase(url: string): Promise<string | null> {
   }
 }
 
-async function probeRedis(url: string): Promise<string | null> {
-  const client = createClient({ url, socket: { connectTimeout: 3000, reconnectStrategy: false } });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return null;
-  } catch (err) {
-    return `Redis is not reachable at ${redact(url)} (${(err as Error).message}): start it (redis-server), or set REDIS_URL`;
-  } finally {
-    if (client.isOpen) client.destroy();
-  }
+async function redisProblem(url: string): Promise<string | null> {
+  const problem = await probeRedis(url);
+  return (
+    problem &&
+    `Redis is not reachable at ${redact(url)} (${problem.message}): start it (redis-server), or set REDIS_URL`
+  );
 }
 
 interface NodeProcess {

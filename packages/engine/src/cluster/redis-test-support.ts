@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
+import { probeRedis } from './redis-probe.js';
 
 /**
  * Test support: suites that need Redis run against TEST_REDIS_URL and skip, saying why, where it
@@ -9,7 +10,7 @@ import { createClient } from 'redis';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? '';
 
 export async function redisSkipReason(url: string = TEST_REDIS_URL): Promise<string | null> {
-  const reason = await probeRedis(url);
+  const reason = await testRedisProblem(url);
   if (reason && process.env.PERIHELION_REQUIRE_SERVICES === '1') {
     throw new Error(`Redis is required here (PERIHELION_REQUIRE_SERVICES=1) but: ${reason}`);
   }
@@ -17,19 +18,10 @@ export async function redisSkipReason(url: string = TEST_REDIS_URL): Promise<str
   return reason;
 }
 
-async function probeRedis(url: string): Promise<string | null> {
+async function testRedisProblem(url: string): Promise<string | null> {
   if (!url) return 'TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379)';
-  const client = createClient({ url, socket: { connectTimeout: 3000, reconnectStrategy: false } });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return null;
-  } catch (err) {
-    return `Redis at TEST_REDIS_URL is not reachable: ${(err as Error).message}`;
-  } finally {
-    client.destroy();
-  }
+  const problem = await probeRedis(url);
+  return problem && `Redis at TEST_REDIS_URL is not reachable: ${problem.message}`;
 }
 
 /** A key prefix of its own, so test files running at once on one Redis never meet. */
