@@ -12,25 +12,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from './server.js';
 import { eventually, startTestServer } from './testing/test-server.js';
-import { accepted, contentFile, UniverseClient } from './testing/universe-client.js';
+import { accepted, contentFile, raidContent, UniverseClient } from './testing/universe-client.js';
 
 const pgSkip = await postgresSkipReason();
 if (pgSkip) console.warn(`[skip] timers across nodes: ${pgSkip}`);
 const redisSkip = await redisSkipReason();
 const GUARD_MS = 60_000;
-
-/** A build of a second and a raid cycle of a few seconds (as in raids.test.ts). */
-const CONTENT = {
-  structures: { 'station-core': { buildSeconds: 1, cost: { ore: 0, credits: 0 }, hp: 100 } },
-  raids: {
-    enabled: true,
-    intervalSeconds: 6,
-    warningSeconds: 2,
-    durationSeconds: 3,
-    damage: 30,
-    dragonSpeed: 4000,
-  },
-};
 
 describe.skipIf(pgSkip !== null || redisSkip !== null)('timers fired by another node', () => {
   const prefix = testRedisPrefix();
@@ -45,7 +32,8 @@ describe.skipIf(pgSkip !== null || redisSkip !== null)('timers fired by another 
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: prefix,
       AUTH_SECRET: 'one-secret-for-every-node-of-this-test-cluster',
-      CONTENT: contentFile(CONTENT),
+      // A build of a second and a raid cycle of a few seconds.
+      CONTENT: contentFile(raidContent(1)),
     };
     // The node that runs the sector fires no timers: every one of them fires on the other.
     nodes.push(await startTestServer({ ...shared, NODE_ID: 'players-node', TIMERS: 'off' }));

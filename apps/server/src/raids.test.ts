@@ -2,23 +2,10 @@ import { EntityKind } from '@perihelion/game';
 import type { BuildResult, InboxMessage, WorldEvent } from '@perihelion/protocol';
 import { describe, expect, it } from 'vitest';
 import { eventually } from './testing/test-server.js';
-import { accepted, contentFile, universeServer } from './testing/universe-client.js';
-
-/** A raid cycle of a few seconds (warning after ~3 s, raid at ~5 s, over at ~8 s), with fast dragons. */
-const RAID_CONTENT = {
-  structures: { 'station-core': { buildSeconds: 0.5, cost: { ore: 0, credits: 0 }, hp: 100 } },
-  raids: {
-    enabled: true,
-    intervalSeconds: 6,
-    warningSeconds: 2,
-    durationSeconds: 3,
-    damage: 30,
-    dragonSpeed: 4000,
-  },
-};
+import { accepted, contentFile, raidContent, universeServer } from './testing/universe-client.js';
 
 describe('world events: space dragon raids', () => {
-  const { client } = universeServer({ CONTENT: contentFile(RAID_CONTENT) });
+  const { client } = universeServer({ CONTENT: contentFile(raidContent(0.5)) });
 
   it('are announced ahead, fly through the sector, and damage unshielded structures', async () => {
     const pilot = client('websocket', { name: 'Lookout' });

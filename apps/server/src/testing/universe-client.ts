@@ -31,6 +31,24 @@ export const QUICK_CONTENT = {
   raids: { enabled: false },
 };
 
+/**
+ * A raid cycle of a few seconds (warning after ~3 s, raid at ~5 s, over at ~8 s) with fast dragons,
+ * and a free station core (hp 100, built in `buildSeconds`) for them to damage.
+ */
+export function raidContent(buildSeconds: number) {
+  return {
+    structures: { 'station-core': { buildSeconds, cost: { ore: 0, credits: 0 }, hp: 100 } },
+    raids: {
+      enabled: true,
+      intervalSeconds: 6,
+      warningSeconds: 2,
+      durationSeconds: 3,
+      damage: 30,
+      dragonSpeed: 4000,
+    },
+  };
+}
+
 export type Accepted = Extract<JoinResult, { ok: true }>;
 
 export function accepted(res: JoinResult): Accepted {
