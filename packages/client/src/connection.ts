@@ -75,6 +75,8 @@ export class Connection {
 
   /** Moves to another node since the last successful join (the first goes at once, later ones back off). */
   private moves = 0;
+  /** Where the next retry reconnects to (null: any node), when the server said to move. */
+  private pendingMove: string | null | undefined = undefined;
   private _joined = false;
   private awaitingWorld: { playerId: string; sector: string; handle: number } | null = null;
   private _status: ConnectionStatus = 'connecting';
@@ -347,11 +349,9 @@ export class Connection {
    * the last join goes at once.
    */
   private moveTo(node: string | null): void {
-    const go = () => {
-      if (this.status !== 'closed' && this.status !== 'failed') this.link.routeTo(node);
-    };
-    if (this.moves++ === 0) go();
-    else this.retry.schedule(go);
+    this.pendingMove = node;
+    if (this.moves++ === 0) this.recover();
+    else this.retry.schedule(() => this.recover());
   }
 
   /** Drops this connection (if any) and connects again after a growing, jittered delay. */
@@ -359,9 +359,23 @@ export class Connection {
     const socket = this.socket;
     if (!socket) return;
     if (socket.connected) socket.disconnect();
-    this.retry.schedule(() => {
-      if (this.status !== 'closed' && this.status !== 'failed' && !socket.active) socket.connect();
-    });
+    this.retry.schedule(() => this.recover());
+  }
+
+  /**
+   * What every retry runs, whichever asked for it (the timer takes one action at a time, so a move
+   * and a reconnect asked for while it is pending must both be done by it): the pending move
+   * first, then the game socket's reconnect if it was dropped.
+   */
+  private recover(): void {
+    if (this.status === 'closed' || this.status === 'failed') return;
+    if (this.pendingMove !== undefined) {
+      const node = this.pendingMove;
+      this.pendingMove = undefined;
+      this.link.routeTo(node);
+    }
+    const socket = this.socket;
+    if (socket && !socket.active) socket.connect();
   }
 
   /** A permanent refusal: record why, stop every retry, then tell the app. */
