@@ -1,7 +1,7 @@
 import { type ChatClient, connectChat, GameClient, type TransportName } from '@perihelion/client';
 import { type ChatMessage, directChannel, type InboxMessage, PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import { expect } from 'vitest';
-import { eventually, eventuallyAsync } from './test-server.js';
+import { eventually } from './test-server.js';
 
 /*
  * The chat chaos scenario, for one server or a cluster: 50 clients (half WebSocket, half
@@ -19,6 +19,9 @@ const TEAM_SIZE = 10;
 const SECTOR_PER_PILOT = 3;
 /** Messages go out at random moments within this long. */
 export const SEND_WINDOW_MS = 12_000;
+/** One publish API request's longest wait for an answer, and how long a failing one is retried. */
+const API_TIMEOUT_MS = 10_000;
+const API_GUARD_MS = 60_000;
 
 /** A chat-only client or a game client flying in the sector: both talk through `chat`. */
 interface Talker {
@@ -54,25 +57,70 @@ export interface ChaosOptions {
   random: () => number;
 }
 
+/**
+ * Polls `check` until it holds; past `guardMs` fails with `what()`, asked then, so the message
+ * says what was still missing at the end rather than at the start.
+ */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: () => string,
+  guardMs: number,
+): Promise<void> {
+  const deadline = Date.now() + guardMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${guardMs} ms waiting for ${what()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+interface PlannedSend {
+  from: Participant;
+  channel: string;
+  text: string;
+  promise: Promise<unknown>;
+  settled: boolean;
+}
+
 const teamOf = (i: number) => (i < TEAM_SIZE ? 'team:red' : i < 2 * TEAM_SIZE ? 'team:blue' : null);
 const peerOf = (i: number) => (i + CLIENTS / 2) % CLIENTS;
 
 export class ChatChaos {
   readonly participants: Participant[] = [];
-  private readonly sends: Promise<unknown>[] = [];
+  private readonly sends: PlannedSend[] = [];
   private readonly expected = new Map<string, string[]>();
 
   constructor(private readonly opts: ChaosOptions) {}
 
-  /** The publish API of the server (or of whichever node the balancer picks). */
+  /**
+   * The publish API of the server (or of whichever node the balancer picks). Every request has a
+   * timeout, and an idempotent one (GET, PUT, DELETE) that fails on the way (no answer, a 5xx from
+   * a node that died under it) is tried again until API_GUARD_MS has passed.
+   */
   async api(method: string, path: string, key: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${this.opts.apiUrl()}${PUBLISH_API_PREFIX}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.status === 204 ? null : res.json();
+    const retry = method !== 'POST';
+    const deadline = Date.now() + API_GUARD_MS;
+    for (;;) {
+      let failure: string;
+      try {
+        const res = await fetch(`${this.opts.apiUrl()}${PUBLISH_API_PREFIX}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${key}`,
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(API_TIMEOUT_MS),
+        });
+        if (res.ok) return res.status === 204 ? null : await res.json();
+        failure = `${res.status} ${await res.text()}`;
+        if (res.status < 500) throw new Error(`${method} ${path}: ${failure}`);
+      } catch (err) {
+        if (!(err instanceof TypeError) && !(err instanceof DOMException)) throw err;
+        failure = `${err.name}: ${err.message}`;
+      }
+      if (!retry || Date.now() > deadline) throw new Error(`${method} ${path}: ${failure}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   /** Everyone signs in and reads global; the first twenty join a team. */
@@ -163,12 +211,40 @@ export class ChatChaos {
     }
   }
 
-  /** Waits for every planned message to be accepted; returns how many were sent. */
-  async allSent(): Promise<number> {
-    const settled = await Promise.allSettled(this.sends);
+  /**
+   * Waits for every planned message to be accepted (at most `guardMs`: a publish the SDK still
+   * holds then fails the test, naming it and its client's state); returns how many were sent.
+   */
+  async allSent(guardMs = 120_000): Promise<number> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const guard = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), guardMs);
+    });
+    const all = Promise.allSettled(this.sends.map((s) => s.promise));
+    const settled = await Promise.race([all, guard]).finally(() => clearTimeout(timer));
+    if (settled === 'late') {
+      const pending = this.sends.filter((s) => !s.settled);
+      const about = pending
+        .slice(0, 5)
+        .map((s) => `"${s.text}" in ${s.channel} by P${s.from.index} (${this.describe(s.from)})`);
+      throw new Error(
+        `${pending.length} of ${this.sends.length} messages still unanswered after ${guardMs} ms: ${about.join('; ')}`,
+      );
+    }
     const failed = settled.filter((s) => s.status === 'rejected');
     expect(failed, JSON.stringify(failed.slice(0, 3))).toEqual([]);
     return this.sends.length;
+  }
+
+  /** A client's connection state, for a failing wait's message. */
+  describe(p: Participant): string {
+    const chat = p.client.chat;
+    const subs = p.channels.map((c) => `${c}: ${chat.subscription(c)?.state ?? 'none'}`).join(', ');
+    const error = p.pilot?.lastError;
+    const pilot = p.pilot
+      ? `pilot ${p.pilot.status} on ${p.pilot.node ?? '-'}${error ? ` after ${error.code}: ${error.message}` : ''}, `
+      : '';
+    return `${pilot}${subs}`;
   }
 
   /**
@@ -192,9 +268,10 @@ export class ChatChaos {
     for (const p of this.participants) {
       for (const channel of p.channels) {
         const head = heads.get(channel) ?? 0;
-        await eventuallyAsync(
-          async () => (p.seen.get(channel)?.length ?? 0) >= head,
-          `P${p.index} caught up on ${channel}`,
+        await until(
+          () => (p.seen.get(channel)?.length ?? 0) >= head,
+          () =>
+            `P${p.index} caught up on ${channel}: it has ${p.seen.get(channel)?.length ?? 0} of ${head} messages (${this.describe(p)})`,
           90_000,
         );
       }
@@ -219,8 +296,19 @@ export class ChatChaos {
   private plan(p: Participant, channel: string, text: string): void {
     this.expected.set(channel, [...(this.expected.get(channel) ?? []), text]);
     const delay = this.opts.random() * SEND_WINDOW_MS;
-    this.sends.push(
-      new Promise((resolve) => setTimeout(resolve, delay)).then(() => p.client.chat.publish(channel, text)),
+    const promise = new Promise((resolve) => setTimeout(resolve, delay)).then(() =>
+      p.client.chat.publish(channel, text),
     );
+    const send: PlannedSend = { from: p, channel, text, promise, settled: false };
+    // Handled here too: a test that fails before allSent() must not add unhandled rejections.
+    promise.then(
+      () => {
+        send.settled = true;
+      },
+      () => {
+        send.settled = true;
+      },
+    );
+    this.sends.push(send);
   }
 }
