@@ -175,6 +175,32 @@ describe('publish API', () => {
     back.close();
   });
 
+  it('a message to a player sent again with the same idempotency key is stored and shown once', async () => {
+    const pilot = player('Keyed');
+    await eventually(() => pilot.status === 'connected', 'connected');
+    const got: number[] = [];
+    pilot.on('notification', (n) => got.push(n.seq));
+    const send = async (text: string, idempotencyKey?: string) => {
+      const res = await call('POST', `/players/${pilot.playerId}/messages`, {
+        body: { text, ...(idempotencyKey ? { idempotencyKey } : {}) },
+      });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { seq: number }).seq;
+    };
+    // Retries, one after the other and racing each other: one stored notification, one answer.
+    const first = await send('Cargo delivered', 'cargo-17');
+    const again = await Promise.all([
+      send('Cargo delivered', 'cargo-17'),
+      send('Cargo delivered', 'cargo-17'),
+    ]);
+    expect(again).toEqual([first, first]);
+    // Another key, or none, is another notification, numbered next.
+    expect(await send('Cargo delivered', 'cargo-18')).toBe(first + 1);
+    expect(await send('Hello')).toBe(first + 2);
+    await eventually(() => got.length >= 3, 'notifications shown');
+    expect(got).toEqual([first, first + 1, first + 2]);
+  });
+
   it('admin operations need the admin token; a team member then reads the team channel', async () => {
     const member = player('Member');
     await eventually(() => member.status === 'connected', 'member');

@@ -45,8 +45,13 @@ export const notifications = pgTable(
     text: text('text').notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: at('created_at').notNull().defaultNow(),
+    /** The sender's idempotency key: a retried post with the same key is stored once. */
+    nonce: text('nonce'),
   },
-  (t) => [primaryKey({ columns: [t.playerId, t.seq] })],
+  (t) => [
+    primaryKey({ columns: [t.playerId, t.seq] }),
+    uniqueIndex('notifications_nonce').on(t.playerId, t.nonce),
+  ],
 );
 
 export const TIMER_STATES = ['pending', 'done', 'cancelled', 'failed'] as const;

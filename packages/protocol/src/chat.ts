@@ -255,6 +255,11 @@ export const apiSendToPlayerSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9_.-]{0,31}$/, 'kind must be 1-32 lowercase letters, digits or _ . -')
     .optional(),
   data: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Makes a retry safe: a second message to the same player with the same key is not stored again
+   * (for as long as the notification is kept); the answer names the sequence number of the first.
+   */
+  idempotencyKey: z.string().min(1).max(MAX_NONCE_LENGTH).optional(),
 });
 export type ApiSendToPlayer = z.infer<typeof apiSendToPlayerSchema>;
 

@@ -118,6 +118,7 @@ export async function publishApi(app: FastifyInstance, opts: PublishApiOptions):
       kind: body.kind ?? 'message',
       text: body.text,
       ...(body.data ? { data: body.data } : {}),
+      ...(body.idempotencyKey ? { nonce: body.idempotencyKey } : {}),
     });
     if (!sent) throw new ApiError(404, 'NOT_FOUND', `no such player: ${playerId}`);
     return reply.code(202).send({ playerId, seq: sent.seq, delivered: sent.live ? 'live' : 'inbox' });

@@ -1,4 +1,4 @@
-import { channelMessages, channelNonces, channels, type Executor } from '@perihelion/db';
+import { channelMessages, channelNonces, channels, type Executor, isUniqueViolation } from '@perihelion/db';
 import type { ChannelKind, ChatMessage } from '@perihelion/protocol';
 import { and, asc, eq, gt, lt, lte, sql } from 'drizzle-orm';
 
@@ -163,14 +163,6 @@ export async function pruneNonces(exec: Executor, maxAgeMs: number): Promise<num
     .select({ n: sql<number>`count(*)`.mapWith(Number) })
     .from(gone);
   return row?.n ?? 0;
-}
-
-/** PostgreSQL's unique_violation, through drizzle's wrapping (the driver's error is a `cause`). */
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
 }
 
 /** Drops the messages at or below `upTo` (the ones retention no longer keeps). */

@@ -1,4 +1,4 @@
-import { type Executor, notifications, players } from '@perihelion/db';
+import { type Executor, isUniqueViolation, notifications, players } from '@perihelion/db';
 import type { InboxMessage } from '@perihelion/protocol';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 
@@ -9,6 +9,8 @@ export interface NewNotification {
   kind: string;
   text: string;
   data?: Record<string, unknown>;
+  /** The sender's idempotency key: a post with a key the player's inbox already has is not stored again. */
+  nonce?: string;
 }
 
 /** Rows per query when reading an inbox: a long backlog is read in pages, never all at once. */
@@ -18,13 +20,38 @@ export const INBOX_PAGE = 100;
  * Gives the notification the player's next sequence number and stores it, in one statement: the
  * counter bump and the row are atomic even without a transaction, and the bump's row lock orders
  * concurrent posts to one player (sequence numbers are gap-free and in commit order per player).
- * Throws when the player does not exist.
+ * With a nonce, a post the inbox already holds returns the stored one's number instead: run such a
+ * post on the database, not in a caller's transaction, since losing the race of two identical
+ * retries ends in a unique violation (the failed statement rolls its bump back), answered by
+ * reading the winner. Throws when the player does not exist.
  */
 export async function insertNotification(
   exec: Executor,
   playerId: string,
   n: NewNotification,
 ): Promise<number> {
+  if (n.nonce === undefined) return insertRow(exec, playerId, n);
+  const stored = await seqOfNonce(exec, playerId, n.nonce);
+  if (stored !== null) return stored;
+  try {
+    return await insertRow(exec, playerId, n);
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const winner = await seqOfNonce(exec, playerId, n.nonce);
+    if (winner === null) throw err;
+    return winner;
+  }
+}
+
+async function seqOfNonce(exec: Executor, playerId: string, nonce: string): Promise<number | null> {
+  const [row] = await exec
+    .select({ seq: notifications.seq })
+    .from(notifications)
+    .where(and(eq(notifications.playerId, playerId), eq(notifications.nonce, nonce)));
+  return row?.seq ?? null;
+}
+
+async function insertRow(exec: Executor, playerId: string, n: NewNotification): Promise<number> {
   const bumped = exec.$with('bumped').as(
     exec
       .update(players)
@@ -44,6 +71,7 @@ export async function insertNotification(
           text: sql`${n.text}`.as('text'),
           data: sql`${JSON.stringify(n.data ?? {})}::jsonb`.as('data'),
           createdAt: sql`now()`.as('created_at'),
+          nonce: sql`${n.nonce ?? null}::text`.as('nonce'),
         })
         .from(bumped),
     )
