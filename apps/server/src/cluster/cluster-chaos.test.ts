@@ -2,10 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mulberry32 } from '@perihelion/game';
-import { buildResultSchema, type InboxMessage, PUBLISH_API_PREFIX } from '@perihelion/protocol';
+import { type InboxMessage, PUBLISH_API_PREFIX } from '@perihelion/protocol';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChatChaos, type Participant, SEND_WINDOW_MS, until } from '../testing/chat-chaos-support.js';
+import { buildWhereTheShipIs, requestUntilAnswered } from '../testing/cluster-chaos-support.js';
 import { FaultProxy } from '../testing/fault-proxy.js';
 import { clusterSkipReason, TEST_CLUSTER_ADMIN_TOKEN, TestCluster } from '../testing/test-cluster.js';
 import { contentFile } from '../testing/universe-client.js';
@@ -49,11 +50,6 @@ const CONTENT = {
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** A network failure or a timeout (retry), as opposed to an answer. */
-function failedOnTheWay(err: unknown): err is Error {
-  return err instanceof TypeError || (err instanceof DOMException && err.name === 'TimeoutError');
-}
-
 interface NodeView {
   node: string;
   rooms: string[];
@@ -67,6 +63,7 @@ describe.skipIf(skip !== null)('a cluster under chaos', () => {
   let db: pg.Pool | null = null;
   /** Set when the test ends: scheduled faults and retries stop instead of acting on a stopped cluster. */
   let over = false;
+  const stopped = () => over;
 
   // Every process is stopped whatever else fails: a test must never leave one behind.
   afterAll(async () => {
@@ -104,23 +101,8 @@ describe.skipIf(skip !== null)('a cluster under chaos', () => {
     proxy = await FaultProxy.start(c.url);
     const fp = proxy;
 
-    /** A JSON request to the cluster with a timeout, tried again while it fails on the way. */
-    const request = async (url: string, init: RequestInit, what: string): Promise<Response> => {
-      const deadline = Date.now() + GUARD_MS;
-      for (;;) {
-        let failure: string;
-        try {
-          const res = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-          if (res.status < 500) return res;
-          failure = `${res.status} ${await res.text()}`;
-        } catch (err) {
-          if (!failedOnTheWay(err)) throw err;
-          failure = `${err.name}: ${err.message}`;
-        }
-        if (over || Date.now() > deadline) throw new Error(`${what}: still failing (${failure})`);
-        await pause(200);
-      }
-    };
+    const request = (url: string, init: RequestInit, what: string) =>
+      requestUntilAnswered(url, init, what, { guardMs: GUARD_MS, timeoutMs: REQUEST_TIMEOUT_MS, stopped });
     const admin = { authorization: `Bearer ${TEST_CLUSTER_ADMIN_TOKEN}` };
     const clusterView = async (): Promise<NodeView[]> => {
       const res = await request(`${c.url}/api/admin/cluster`, { headers: admin }, 'the cluster view');
@@ -150,85 +132,32 @@ describe.skipIf(skip !== null)('a cluster under chaos', () => {
         p.pilot?.on('notification', (n) => mine.set(n.seq, n));
       }
 
-      /**
-       * One publish API notification. The API has no idempotency key for these, so an attempt that
-       * failed on the way is looked for in the store before the next one; `unsure` keeps the tags
-       * whose attempts failed (a late commit could still store one twice).
-       */
-      const unsure = new Set<string>();
+      /** One publish API notification, sent again until answered: its idempotency key stores it once. */
       const notify = async (p: Participant, tag: string): Promise<void> => {
-        const deadline = Date.now() + GUARD_MS;
-        let last = '';
-        for (;;) {
-          if (last) {
-            const found = await query(
-              "select 1 from notifications where player_id = $1 and data->>'tag' = $2",
-              [p.playerId, tag],
-            );
-            if (found.length > 0) return;
-            if (over || Date.now() > deadline)
-              throw new Error(`notification ${tag} to P${p.index} never stored: ${last}`);
-            await pause(200);
-          }
-          try {
-            const res = await fetch(`${c.url}${PUBLISH_API_PREFIX}/players/${p.playerId}/messages`, {
-              method: 'POST',
-              headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-              body: JSON.stringify({ text: `note ${tag}`, kind: 'chaos', data: { tag } }),
-              signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-            });
-            if (res.status === 202) return;
-            last = `${res.status} ${await res.text()}`;
-            if (res.status < 500) throw new Error(`notification ${tag} to P${p.index} refused: ${last}`);
-          } catch (err) {
-            if (!failedOnTheWay(err)) throw err;
-            last = `${err.name}: ${err.message}`;
-          }
-          unsure.add(tag);
-        }
+        const res = await request(
+          `${c.url}${PUBLISH_API_PREFIX}/players/${p.playerId}/messages`,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ text: `note ${tag}`, kind: 'chaos', data: { tag }, idempotencyKey: tag }),
+          },
+          `notification ${tag} to P${p.index}`,
+        );
+        if (res.status !== 202)
+          throw new Error(`notification ${tag} refused: ${res.status} ${await res.text()}`);
       };
 
-      /**
-       * One construction where the pilot's ship is. Builds are not idempotent either: after an
-       * attempt without an answer, the store is asked whether it started before trying again.
-       */
-      const build = async (p: Participant): Promise<void> => {
-        const pilot = p.pilot;
-        if (!pilot) throw new Error(`P${p.index} is no pilot`);
-        const deadline = Date.now() + GUARD_MS;
-        let last = 'not tried yet';
-        let tried = false;
-        let shift = { x: 0, y: 0 };
-        for (;;) {
-          if (tried) {
-            const mine = await query('select id from structures where owner_id = $1', [p.playerId]);
-            if (mine.length > 0) return;
-          }
-          if (over || Date.now() > deadline) {
-            throw new Error(`P${p.index} could not start a build: ${last} (${cc.describe(p)})`);
-          }
-          const own = pilot.ownRenderState(performance.now());
-          if (pilot.status !== 'connected' || pilot.sector !== SECTOR || !own) {
-            last = `not in the sector (${pilot.status})`;
-            await pause(100);
-            continue;
-          }
-          tried = true;
-          try {
-            const at = { x: Math.round((own[0] ?? 0) + shift.x), y: Math.round((own[1] ?? 0) + shift.y) };
-            const answer = buildResultSchema.parse(
-              await pilot.request('build', { kind: 'station-core', ...at }, REQUEST_TIMEOUT_MS),
-            );
-            if (answer.ok) return;
-            last = `${answer.error.code}: ${answer.error.message}`;
-            // Two ships that happen to be in one spot: build a little further off.
-            shift = { x: (random() - 0.5) * 300, y: (random() - 0.5) * 300 };
-          } catch (err) {
-            last = err instanceof Error ? err.message : String(err);
-          }
-          await pause(200);
-        }
-      };
+      const build = (p: Participant) =>
+        buildWhereTheShipIs(p, {
+          sector: SECTOR,
+          guardMs: GUARD_MS,
+          timeoutMs: REQUEST_TIMEOUT_MS,
+          stopped,
+          random,
+          started: async () =>
+            (await query('select id from structures where owner_id = $1', [p.playerId])).length > 0,
+          describe: () => cc.describe(p),
+        });
 
       /** The node that runs the sector now, per the cluster's own view (null while none does). */
       const ownerOf = async (exclude: string[]): Promise<string | null> => {
@@ -352,21 +281,19 @@ describe.skipIf(skip !== null)('a cluster under chaos', () => {
           `fired by ${firedBy}; ${afterKill} fired after the kill`,
       );
 
-      // Notifications: each sent one stored (once unless an attempt failed on the way), and every
-      // pilot shown each stored one once, in order, as stored.
+      // Notifications: each sent one stored exactly once (retries carry its idempotency key), and
+      // every pilot shown each stored one once, in order, as stored.
       const stored = await query<{ player_id: string; seq: number; kind: string; tag: string | null }>(
         "select player_id, seq, kind, data->>'tag' as tag from notifications order by player_id, seq",
       );
       const tags = new Map<string, number>();
       for (const n of stored) if (n.tag) tags.set(n.tag, (tags.get(n.tag) ?? 0) + 1);
-      for (const p of pilots) {
-        for (let k = 0; k < NOTES_PER_PILOT; k++) {
-          const tag = `${p.index}.${k}`;
-          const times = tags.get(tag) ?? 0;
-          if (unsure.has(tag)) expect(times, `notification ${tag} stored`).toBeGreaterThanOrEqual(1);
-          else expect(times, `notification ${tag} stored once`).toBe(1);
-        }
-      }
+      const sentTags = pilots.flatMap((p) =>
+        Array.from({ length: NOTES_PER_PILOT }, (_, k) => `${p.index}.${k}`),
+      );
+      expect(Object.fromEntries(sentTags.map((tag) => [tag, tags.get(tag) ?? 0]))).toEqual(
+        Object.fromEntries(sentTags.map((tag) => [tag, 1])),
+      );
       for (const p of pilots) {
         const mine = stored.filter((n) => n.player_id === p.playerId);
         expect(
@@ -389,7 +316,7 @@ describe.skipIf(skip !== null)('a cluster under chaos', () => {
           })),
         ).toEqual(mine.map((n) => ({ seq: n.seq, kind: n.kind, tag: n.tag })));
       }
-      console.log(`cluster chaos: ${stored.length} notifications, ${unsure.size} sent again after a failure`);
+      console.log(`cluster chaos: ${stored.length} notifications stored`);
     } catch (err) {
       // Every node's whole log, for the story of one player across nodes; the tails inline.
       const dir = mkdtempSync(join(tmpdir(), 'cluster-chaos-'));
