@@ -107,6 +107,57 @@ describe.skipIf(pgSkip !== null || redisSkip !== null)(
       },
     );
 
+    it('a player with a tab on each node gets each notification on both, once, and is one presence', async () => {
+      const [a, b] = nodes as [RunningServer, RunningServer];
+      const first = player(a, 'Twin', 'websocket');
+      await inSector(first);
+      const second = connectGameClient(clients, {
+        url: b.url,
+        sector: 'cluster-twin-2',
+        name: 'Twin',
+        transport: 'polling',
+        token: first.token ?? '',
+      });
+      await eventually(
+        () => second.playerId !== null && second.status !== 'connecting',
+        'second tab',
+        GUARD_MS,
+      );
+      expect(second.playerId).toBe(first.playerId);
+      const shown = new Map<GameClient, number[]>([
+        [first, []],
+        [second, []],
+      ]);
+      for (const [tab, seqs] of shown) tab.on('notification', (n) => seqs.push(n.seq));
+      const sent: number[] = [];
+      for (const [node, text] of [
+        [a, 'from a'],
+        [b, 'from b'],
+      ] as const) {
+        const res = await publishApi(node, `/players/${first.playerId}/messages`, { text });
+        expect(res.status).toBe(202);
+        sent.push(((await res.json()) as { seq: number }).seq);
+      }
+      for (const seqs of shown.values()) {
+        await eventually(() => seqs.length >= 2, 'both notifications on the tab', GUARD_MS);
+        expect(seqs.filter((seq) => sent.includes(seq))).toEqual(sent);
+      }
+      // One presence in global on either node, though the player has a connection on each: listed
+      // once, and counted once (every player present is listed: the channel has fewer than 50).
+      for (const tab of [first, second]) {
+        await eventually(
+          () => {
+            const global = tab.chat.subscription('global');
+            return (
+              global?.presence.has(first.playerId ?? '') && global.presenceCount === global.presence.size
+            );
+          },
+          'one presence, counted once',
+          GUARD_MS,
+        );
+      }
+    });
+
     it('a direct message from a player on one node opens the conversation for its peer on the other', async () => {
       const [a, b] = nodes as [RunningServer, RunningServer];
       const ada = player(a, 'Ada', 'websocket');
