@@ -107,7 +107,7 @@ describe.skipIf(pgSkip !== null || redisSkip !== null)(
       },
     );
 
-    it('a player with a tab on each node gets each notification on both, once, and is one presence', async () => {
+    it('a player with a tab on each node pilots from the newest, gets each notification on both, once, and is one presence', async () => {
       const [a, b] = nodes as [RunningServer, RunningServer];
       const first = player(a, 'Twin', 'websocket');
       await inSector(first);
@@ -118,12 +118,10 @@ describe.skipIf(pgSkip !== null || redisSkip !== null)(
         transport: 'polling',
         token: first.token ?? '',
       });
-      await eventually(
-        () => second.playerId !== null && second.status !== 'connecting',
-        'second tab',
-        GUARD_MS,
-      );
+      await eventually(() => second.status === 'connected', 'second tab in its sector', GUARD_MS);
       expect(second.playerId).toBe(first.playerId);
+      // One avatar per player across the cluster: the first tab is displaced, as on one node.
+      await eventually(() => first.status === 'standby', 'the first tab displaced', GUARD_MS);
       const shown = new Map<GameClient, number[]>([
         [first, []],
         [second, []],

@@ -12,6 +12,8 @@ export type GameSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 export class ConnectionContext implements PlayerConnection {
   /** This connection's avatar in a sector, if it has joined one (and not been displaced). */
   presence: { sector: string; member: RoomMember } | null = null;
+  /** When the connection's avatar last entered a sector (ms since the epoch, comparable across nodes). */
+  joinedAt = 0;
   /** Counts join requests: a join that finishes after a newer one (or a leave) was made is dropped. */
   joinAttempt = 0;
   /** When this connection last sent anything (performance.now()). */

@@ -7,7 +7,7 @@ import {
 } from '@perihelion/protocol';
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { SocketAuth } from './auth/socket-auth.js';
 import type { CarriedAvatar } from './carried-avatars.js';
 import { ConnectionContext, type GameSocket } from './connection-context.js';
@@ -41,6 +41,15 @@ export interface GameGatewayOptions {
  */
 export const MEMBER_SILENCE_MS = 15_000;
 const SILENCE_SWEEP_MS = 1000;
+
+/** The server-side event that tells one node of a cluster to displace its pilot of a player. */
+const DISPLACE_PILOT = 'perihelion:displace-pilot';
+const displaceOrderSchema = z.object({
+  node: z.string(),
+  playerId: z.string(),
+  sector: z.string(),
+  at: z.number(),
+});
 
 type Ack = ((...args: unknown[]) => void) | null;
 type BuiltinEvent = keyof typeof clientEventSchemas;
@@ -82,7 +91,18 @@ export class GameGateway {
       rooms: opts.rooms,
       hooks: this.hooks,
       contextOf: (id) => this.contexts.get(id),
+      pilotOf: (playerId) => {
+        const pilot = this.opts.sessions.get(playerId)?.pilot;
+        return pilot ? this.contexts.get(pilot) : undefined;
+      },
+      displaceOn: (node, takeover) => this.nsp.server.serverSideEmit(DISPLACE_PILOT, { node, ...takeover }),
       runHook: (name, run) => this.runHook(name, run),
+    });
+    // Only in a cluster (a single node never displaces across nodes): the adapter spans the nodes.
+    this.nsp.server.on(DISPLACE_PILOT, (raw: unknown) => {
+      const order = displaceOrderSchema.safeParse(raw);
+      if (order.success && order.data.node === this.opts.rooms.nodeId)
+        this.presence.displacedElsewhere(order.data);
     });
     this.nsp.use(opts.auth.middleware);
     this.nsp.on('connection', (socket) => this.onConnection(socket));

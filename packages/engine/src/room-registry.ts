@@ -115,6 +115,16 @@ export class RoomRegistry {
     return this.leases.fenceOf(id);
   }
 
+  /** This node's id in the cluster. */
+  get nodeId(): string {
+    return this.leases.nodeId;
+  }
+
+  /** Records this node as the player's pilot; the node that was before, if another (see RoomLeases). */
+  claimPilot(playerId: string): Promise<string | null> {
+    return this.leases.claimPilot(playerId);
+  }
+
   /** Whether this node may still act for the room (write its state, send its events). */
   holds(id: string): boolean {
     return this.rooms.has(id) && this.leases.holds(id);

@@ -28,7 +28,18 @@ export interface SectorPresenceOptions {
   rooms: RoomRegistry;
   hooks: GatewayHooks;
   contextOf(connectionId: string): ConnectionContext | undefined;
+  /** The connection piloting the player's avatar on this node, if any. */
+  pilotOf(playerId: string): ConnectionContext | undefined;
+  /** Another node piloted the player's avatar until this join: tell it to displace its pilot. */
+  displaceOn(node: string, takeover: PilotTakeover): void;
   runHook(name: string, run: () => void): void;
+}
+
+/** A connection took a player's avatar at `at` (ms since the epoch), in `sector`. */
+export interface PilotTakeover {
+  playerId: string;
+  sector: string;
+  at: number;
 }
 
 /**
@@ -113,6 +124,8 @@ export class SectorPresence {
       return;
     }
     this.displaceOtherPilot(ctx, sector);
+    ctx.joinedAt = Date.now();
+    this.claimPilot(ctx, sector);
     const resume = session.saved?.sector === sector ? session.saved : room.takeCarried(session.playerId);
     const near = resume ? null : (this.opts.hooks.spawnNear?.(session.playerId, sector) ?? null);
     const { member, own } = room.join(session.playerId, session.name, ctx.link, resume, near);
@@ -177,6 +190,33 @@ export class SectorPresence {
     }
     other.send('displaced', { sector });
     other.log.info('displaced by another connection of the same player');
+  }
+
+  /**
+   * One avatar per player across the cluster too: the join is recorded (one Redis write), and the
+   * node that piloted the player before, if another, is told to displace its pilot. No message
+   * goes to the other nodes unless one has to act.
+   */
+  private claimPilot(ctx: ConnectionContext, sector: string): void {
+    const takeover: PilotTakeover = { playerId: ctx.playerId, sector, at: ctx.joinedAt };
+    this.opts.rooms.claimPilot(ctx.playerId).then(
+      (before) => {
+        if (before) this.opts.displaceOn(before, takeover);
+      },
+      (err: unknown) => ctx.log.warn({ err }, 'could not record the pilot'),
+    );
+  }
+
+  /**
+   * A connection of the player on another node took the avatar: this node's pilot, if it joined
+   * before that, is displaced as a second tab here would displace it.
+   */
+  displacedElsewhere(takeover: PilotTakeover): void {
+    const pilot = this.opts.pilotOf(takeover.playerId);
+    if (!pilot?.presence || pilot.joinedAt > takeover.at) return;
+    this.leave(pilot, false);
+    pilot.send('displaced', { sector: takeover.sector });
+    pilot.log.info('displaced by a connection of the same player on another node');
   }
 
   /** Removes the player from its sector; `keepForResume` saves the ship for a reconnect. */

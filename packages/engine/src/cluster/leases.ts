@@ -37,6 +37,11 @@ export interface RoomLeases {
   transfer(room: string, toNode: string): Promise<boolean>;
   /** Called once per lease this node finds it no longer holds (renewal refused, or lapsed). */
   onLost(listener: LeaseLostListener): void;
+  /**
+   * Records that this node now pilots the player's avatar (one per player across the cluster);
+   * returns the node that did before, when it was another one (its pilot is to be displaced).
+   */
+  claimPilot(playerId: string): Promise<string | null>;
   /** Releases every lease and stops renewing. */
   close(): Promise<void>;
 }
@@ -76,6 +81,11 @@ export class LocalLeases implements RoomLeases {
 
   async release(room: string): Promise<void> {
     this.fences.delete(room);
+  }
+
+  /** One node pilots every avatar: a second tab is displaced by the gateway itself. */
+  async claimPilot(): Promise<string | null> {
+    return null;
   }
 
   /** A single node has no one to hand a room to: the lease is released. */

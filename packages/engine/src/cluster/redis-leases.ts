@@ -86,6 +86,9 @@ return 0
 
 const CLOSE_GRACE_MS = 2000;
 
+/** How long a player's pilot entry outlives its last join, s. */
+const PILOT_TTL_S = 24 * 3600;
+
 /**
  * Room leases in Redis: one key per room holding `<node>|<fence>` with an expiry, renewed for all
  * held rooms in one script call every `renewEveryMs`. A node acts as owner only while its own
@@ -194,6 +197,21 @@ export class RedisLeases implements RoomLeases {
       return value ? value.slice(0, value.lastIndexOf('|')) : null;
     } catch (err) {
       this.report(err, `reading the lease of ${room}`);
+      return null;
+    }
+  }
+
+  async claimPilot(playerId: string): Promise<string | null> {
+    try {
+      // One key per player, the node that pilots its avatar; a day's expiry only collects players
+      // gone for good (a crashed node's entries name a node whose pilots are gone anyway).
+      const before = await this.redis.set(this.pilotKey(playerId), this.nodeId, {
+        GET: true,
+        EX: PILOT_TTL_S,
+      });
+      return before && before !== this.nodeId ? before : null;
+    } catch (err) {
+      this.report(err, `recording the pilot of ${playerId}`);
       return null;
     }
   }
@@ -316,6 +334,10 @@ export class RedisLeases implements RoomLeases {
 
   private nodeKey(): string {
     return `${this.prefix}node:${this.nodeId}`;
+  }
+
+  private pilotKey(playerId: string): string {
+    return `${this.prefix}pilot:${playerId}`;
   }
 
   private leaseKey(room: string): string {
