@@ -27,6 +27,11 @@ import { TransportWatch } from './transport-watch.js';
 
 type GameSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** engine.io-client's own way out of a dead connection (its heartbeat timeout); not in its typings. */
+interface EngineCloser {
+  _onClose?: (reason: string) => void;
+}
+
 const JOIN_TIMEOUT_MS = 10_000;
 
 /** What the connection hands to the game-state side of the client. */
@@ -295,7 +300,13 @@ export class Connection {
    */
   private reopen(): void {
     if (!this._joined) return;
-    this.socket?.io.engine?.close();
+    const engine = this.socket?.io.engine as (EngineCloser & { close(): void }) | undefined;
+    if (!engine) return;
+    // What engine.io does itself when its heartbeat times out: drop the connection now. A plain
+    // close() first waits for the queued packets to drain, which over a silent long-polling
+    // connection (a POST that never returns, inputs queued behind it) is never.
+    if (typeof engine._onClose === 'function') engine._onClose('ping timeout');
+    else engine.close();
   }
 
   /** The first snapshot after a join has been decoded: now the player is really in the sector. */
