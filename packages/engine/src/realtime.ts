@@ -15,13 +15,13 @@ import type { Authenticator } from './auth/principal.js';
 import { SocketAuth } from './auth/socket-auth.js';
 import { LocalLeases, type RoomLeases } from './cluster/leases.js';
 import { PlayerReach } from './cluster/player-reach.js';
-import { GameGateway } from './game-gateway.js';
-import type { GatewayHooks } from './gateway-hooks.js';
-import type { GuardLimits } from './inbound-guard.js';
-import { type PreparedRoom, RoomRegistry } from './room-registry.js';
-import type { RoomStats } from './room-stats.js';
-import { SessionRegistry } from './sessions.js';
-import type { SimulationFactory } from './simulation.js';
+import { GameGateway } from './gateway/game-gateway.js';
+import type { GatewayHooks } from './gateway/gateway-hooks.js';
+import type { GuardLimits } from './gateway/inbound-guard.js';
+import { SessionRegistry } from './gateway/sessions.js';
+import { type PreparedRoom, RoomRegistry } from './rooms/room-registry.js';
+import type { RoomStats } from './rooms/room-stats.js';
+import type { SimulationFactory } from './rooms/simulation.js';
 
 export interface RealtimeOptions {
   httpServer: HttpServer;

@@ -1,6 +1,6 @@
 import { type ChatServerToClientEvents, jsonEventText } from '@perihelion/protocol';
 import type { Socket } from 'socket.io';
-import { idleWebSocket } from '../direct-websocket.js';
+import { idleWebSocket } from '../gateway/direct-websocket.js';
 import type { ChatFanout } from './chat-fanout.js';
 import type { ChatConnection } from './subscription.js';
 

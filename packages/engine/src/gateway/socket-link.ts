@@ -1,7 +1,7 @@
 import { compactFrame, type ErrorPayload } from '@perihelion/protocol';
 import type { Socket } from 'socket.io';
+import type { MemberLink } from '../rooms/member.js';
 import { idleWebSocket } from './direct-websocket.js';
-import type { MemberLink } from './member.js';
 
 /**
  * Reliable messages a connection may have queued before it counts as a reader that cannot keep

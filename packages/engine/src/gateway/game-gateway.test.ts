@@ -4,9 +4,9 @@ import { GAME_NAMESPACE, PROTOCOL_VERSION, perihelionParser } from '@perihelion/
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SessionTokens } from './auth/session-tokens.js';
-import { attachRealtime, type Realtime } from './realtime.js';
-import { StillWorld } from './still-world.test-support.js';
+import { SessionTokens } from '../auth/session-tokens.js';
+import { attachRealtime, type Realtime } from '../realtime.js';
+import { StillWorld } from '../rooms/still-world.test-support.js';
 
 const tokens = new SessionTokens({ secret: 'a-test-secret-that-is-long-enough-for-hs256', ttlSeconds: 600 });
 

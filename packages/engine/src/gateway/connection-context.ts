@@ -1,8 +1,8 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@perihelion/protocol';
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
+import type { RoomMember } from '../rooms/member.js';
 import type { PlayerConnection } from './gateway-hooks.js';
-import type { RoomMember } from './member.js';
 import type { PlayerSession } from './sessions.js';
 import type { SocketLink } from './socket-link.js';
 

@@ -1,5 +1,5 @@
+import { type LeaseClaim, LocalLeases, type RoomLeases } from '../cluster/leases.js';
 import { type CarriedAvatar, CarriedAvatars } from './carried-avatars.js';
-import { type LeaseClaim, LocalLeases, type RoomLeases } from './cluster/leases.js';
 import { Room } from './room.js';
 import type { RoomStats } from './room-stats.js';
 import type { SimulationFactory } from './simulation.js';

@@ -8,14 +8,14 @@ import {
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
 import { z } from 'zod';
-import type { SocketAuth } from './auth/socket-auth.js';
-import type { CarriedAvatar } from './carried-avatars.js';
+import type { SocketAuth } from '../auth/socket-auth.js';
+import { randomId } from '../ids.js';
+import type { CarriedAvatar } from '../rooms/carried-avatars.js';
+import type { RoomRegistry } from '../rooms/room-registry.js';
 import { ConnectionContext, type GameSocket } from './connection-context.js';
 import type { GatewayHooks, PlayerConnection } from './gateway-hooks.js';
-import { randomId } from './ids.js';
 import { DEFAULT_GUARD_LIMITS, type GuardLimits, InboundGuard } from './inbound-guard.js';
 import { tapInbound } from './inbound-tap.js';
-import type { RoomRegistry } from './room-registry.js';
 import { SectorPresence, sectorRoomKey } from './sector-presence.js';
 import type { SessionRegistry } from './sessions.js';
 import { SocketLink } from './socket-link.js';

@@ -6,10 +6,10 @@ import {
   type ServerToClientEvents,
 } from '@perihelion/protocol';
 import type { Namespace } from 'socket.io';
+import type { Room } from '../rooms/room.js';
+import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ConnectionContext } from './connection-context.js';
 import type { GatewayHooks } from './gateway-hooks.js';
-import type { Room } from './room.js';
-import type { RoomRegistry } from './room-registry.js';
 import { RosterBatches } from './roster-batches.js';
 
 type Ack = ((...args: unknown[]) => void) | null;

@@ -1,6 +1,6 @@
 import { type ErrorPayload, MAX_MESSAGE_BYTES, protocolError } from '@perihelion/protocol';
 import type { z } from 'zod';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../token-bucket.js';
 
 export interface GuardLimits {
   /** Sustained messages per second a connection may send. */

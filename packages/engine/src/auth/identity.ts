@@ -1,4 +1,4 @@
-import { randomId } from './ids.js';
+import { randomId } from '../ids.js';
 
 /** A player's profile as the server decided it (never the client). */
 export interface Identity {
