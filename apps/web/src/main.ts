@@ -1,4 +1,5 @@
 import Phaser from 'phaser';
+import { mountDesignerTools } from './designer/designer-tools.js';
 import { createGame } from './game/create-game.js';
 import { installQaSurface } from './qa/qa-surface.js';
 import { session } from './session/session.js';
@@ -25,6 +26,7 @@ interface HotHandover {
 }
 
 installQaSurface(session);
+mountDesignerTools(session);
 
 const handover: HotHandover = import.meta.hot ? (import.meta.hot.data as HotHandover) : {};
 if (handover.previousGame) {

@@ -179,6 +179,15 @@ export class GameClient implements GameClientApi {
     return this.inputSeq;
   }
   /**
+   * Call when the rules `predict` applies have changed (the server's content was tuned): inputs
+   * the server has not acknowledged yet are predicted again with the new rules, as the server
+   * will simulate them, so no correction follows.
+   */
+  rulesChanged(): void {
+    this.predictor.replayWithNewRules(globalThis.performance.now());
+  }
+
+  /**
    * How often the server's state was reconciled against the prediction and how often they
    * disagreed (each disagreement is a smoothed visual correction). Zero corrections on a healthy
    * connection is the point of deterministic prediction.

@@ -122,4 +122,45 @@ describe('Predictor', () => {
     p.reset([300, 400, 0, 0, 0], 2000);
     expect(p.renderState(1, 2000)).toEqual([300, 400, 0, 0, 0]);
   });
+
+  it('predicts unacknowledged inputs again when the rules change, so the server agrees without a correction', () => {
+    let thrust = 200;
+    const tunable: PredictStep = (s, buttons) => {
+      const vx = f((s[2]! + (buttons & 1 ? thrust * DT : 0)) * 0.98);
+      return [f(s[0]! + vx * DT), s[1]!, vx, s[3]!, s[4]!];
+    };
+    const start = [0, 0, 0, 0, 0];
+    const p = new Predictor({ predict: tunable });
+    p.reset(start);
+    for (let seq = 1; seq <= 10; seq++) p.step(seq, 1);
+    // The server applied 4 of them, then switched to the new rules before the other 6.
+    const at4 = Array.from({ length: 4 }).reduce<number[]>((s) => tunable(s, 1), start);
+    p.reconcile(at4, 4, 100);
+    thrust = 50;
+    p.replayWithNewRules(110);
+    for (let seq = 11; seq <= 12; seq++) p.step(seq, 1);
+    const at12 = Array.from({ length: 8 }).reduce<number[]>((s) => tunable(s, 1), at4);
+    const corrections = p.stats.corrections;
+    p.reconcile(at12, 12, 200);
+    expect(p.stats.corrections).toBe(corrections);
+    expect(p.state).toEqual(at12);
+  });
+
+  it('without the replay, the same rule change is a correction (what the replay avoids)', () => {
+    let thrust = 200;
+    const tunable: PredictStep = (s, buttons) => {
+      const vx = f((s[2]! + (buttons & 1 ? thrust * DT : 0)) * 0.98);
+      return [f(s[0]! + vx * DT), s[1]!, vx, s[3]!, s[4]!];
+    };
+    const start = [0, 0, 0, 0, 0];
+    const p = new Predictor({ predict: tunable });
+    p.reset(start);
+    for (let seq = 1; seq <= 10; seq++) p.step(seq, 1);
+    const at4 = Array.from({ length: 4 }).reduce<number[]>((s) => tunable(s, 1), start);
+    p.reconcile(at4, 4, 100);
+    thrust = 50;
+    const at10 = Array.from({ length: 6 }).reduce<number[]>((s) => tunable(s, 1), at4);
+    p.reconcile(at10, 10, 200);
+    expect(p.stats.corrections).toBe(1);
+  });
 });

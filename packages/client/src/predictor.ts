@@ -35,6 +35,8 @@ export class Predictor {
   /** State before the latest step: rendering blends from it to `current` between steps. */
   private previous: number[] | null = null;
   private current: number[] | null = null;
+  /** The latest authoritative state and the inputs it includes: what a replay starts from. */
+  private authority: number[] | null = null;
   /** Visual offset at `offsetStart`; it fades to zero over `correctionMs`. */
   private offset: number[] | null = null;
   private offsetStart = 0;
@@ -67,6 +69,7 @@ export class Predictor {
     const remaining = this.offsetAt(nowMs);
     this.current = [...own];
     this.previous = [...own];
+    this.authority = [...own];
     this.pending = [];
     this.offset = null;
     if (!old || old.length !== own.length || !own.every(Number.isFinite)) return;
@@ -79,6 +82,7 @@ export class Predictor {
   clear(): void {
     this.current = null;
     this.previous = null;
+    this.authority = null;
     this.pending = [];
     this.offset = null;
   }
@@ -103,22 +107,46 @@ export class Predictor {
     while (drop < this.pending.length && this.pending[drop]!.seq <= ackSeq) drop++;
     if (drop > 0) this.pending.splice(0, drop);
 
-    let replayed: number[] = [...own];
-    if (this.predict) for (const input of this.pending) replayed = this.predict(replayed, input.buttons);
-
+    this.authority = [...own];
+    const replayed = this.replayPending();
     const old = this.current;
-    const previous = this.previous;
-    if (!old || !previous || old.length !== replayed.length || !replayed.every(Number.isFinite)) {
+    if (!old || !this.previous || old.length !== replayed.length || !replayed.every(Number.isFinite)) {
       this.current = replayed;
       this.previous = [...replayed];
       this.offset = null;
       return;
     }
-    const error = diffState(old, replayed);
     this.stats.reconciliations++;
-    if (error.every((e) => e === 0)) return;
+    if (diffState(old, replayed).every((e) => e === 0)) return;
     this.stats.corrections++;
+    this.moveTo(replayed, nowMs);
+  }
 
+  /**
+   * The rules changed (live tuning of the game's content). The server simulates every input it
+   * had not acknowledged when it switched with the new rules, so they are predicted again, from
+   * the latest authoritative state, with the new ones: the next reconciliation then agrees instead
+   * of correcting. The drawn ship does not jump; any difference fades like a correction (it is
+   * not counted as one: nothing was mispredicted).
+   */
+  replayWithNewRules(nowMs: number): void {
+    if (!this.predict || !this.authority || !this.current || !this.previous) return;
+    const replayed = this.replayPending();
+    if (replayed.length !== this.current.length || !replayed.every(Number.isFinite)) return;
+    if (diffState(this.current, replayed).every((e) => e === 0)) return;
+    this.moveTo(replayed, nowMs);
+  }
+
+  private replayPending(): number[] {
+    let replayed: number[] = [...(this.authority ?? [])];
+    if (this.predict) for (const input of this.pending) replayed = this.predict(replayed, input.buttons);
+    return replayed;
+  }
+
+  /** Jumps the simulation state to `replayed`, keeping the drawn state still (a fading offset). */
+  private moveTo(replayed: number[], nowMs: number): void {
+    const previous = this.previous ?? replayed;
+    const error = diffState(this.current ?? replayed, replayed);
     this.current = replayed;
     // Shift the blend's starting point by the same error, so the drawn position does not move at
     // the instant of the correction; the offset below carries the difference instead.

@@ -1,5 +1,11 @@
 import type { EntityState } from '@perihelion/protocol';
-import { type Asteroid, asteroidVariant, createAsteroidField, stepAsteroid } from './asteroids.js';
+import {
+  type Asteroid,
+  asteroidRadius,
+  asteroidVariant,
+  createAsteroidField,
+  stepAsteroid,
+} from './asteroids.js';
 import type { Content } from './content.js';
 import { EntityKind } from './entities.js';
 import { asteroidOre, findMiningTarget, type MiningCandidate } from './mining.js';
@@ -49,15 +55,38 @@ export class AsteroidBelt {
   private readonly rand: () => number;
 
   constructor(
-    seed: number,
+    private readonly seed: number,
     private readonly dt: number,
-    private readonly content: Content,
+    private content: Content,
     private readonly newHandle: () => number,
   ) {
     this.rand = mulberry32(seed ^ 0x85ebca6b);
     this.slots = createAsteroidField(seed, content).map(
       (body) => new AsteroidSlot(newHandle(), body, asteroidOre(body.radius, content)),
     );
+  }
+
+  /**
+   * Live tuning. Rocks keep their place and size class: a new radius range resizes them in place
+   * (ore capped at what they now hold). A larger count adds the rocks the seed gives a field of
+   * that size; a smaller one removes the last rocks, which clients see disappear.
+   */
+  setContent(content: Content): void {
+    const before = this.content.asteroids;
+    const after = content.asteroids;
+    const resized = before.minRadius !== after.minRadius || before.maxRadius !== after.maxRadius;
+    const previous = this.content;
+    this.content = content;
+    for (const slot of this.slots) {
+      if (resized) slot.body.radius = asteroidRadius(asteroidVariant(slot.body.radius, previous), content);
+      slot.ore = Math.min(slot.ore, asteroidOre(slot.body.radius, content));
+    }
+    if (after.count < this.slots.length) this.slots.length = after.count;
+    else if (after.count > this.slots.length) {
+      for (const body of createAsteroidField(this.seed, content).slice(this.slots.length)) {
+        this.slots.push(new AsteroidSlot(this.newHandle(), body, asteroidOre(body.radius, content)));
+      }
+    }
   }
 
   /**

@@ -44,10 +44,15 @@ export class DragonFlight {
   constructor(
     seed: number,
     private readonly dt: number,
-    private readonly content: Content,
+    private content: Content,
     private readonly newHandle: () => number,
   ) {
     this.rand = mulberry32(seed ^ 0xc2b2ae35);
+  }
+
+  /** Tuned content applies from the next step; a raid under way keeps the dragons it has. */
+  setContent(content: Content): void {
+    this.content = content;
   }
 
   get active(): boolean {

@@ -3,6 +3,7 @@ export * from './asteroids.js';
 export * from './buttons.js';
 export * from './construction.js';
 export * from './content.js';
+export * from './content-paths.js';
 export * from './content-profiles.js';
 export type { Point } from './dragons.js';
 export * from './entities.js';

@@ -29,7 +29,6 @@ interface ShipEntity {
  */
 export class SectorSimulation {
   readonly dt: number;
-  readonly viewRadius: number;
   private readonly ships = new Map<string, ShipEntity>();
   private readonly belt: AsteroidBelt;
   private readonly dragons: DragonFlight;
@@ -41,15 +40,29 @@ export class SectorSimulation {
   constructor(
     readonly sectorId: string,
     tickRate: number,
-    private readonly content: Content,
+    private content: Content,
   ) {
     this.dt = 1 / tickRate;
-    this.viewRadius = content.sector.viewRadius;
     const seed = hashString(sectorId);
     this.rand = mulberry32(seed ^ 0x9e3779b9);
     const newHandle = () => this.nextHandle++;
     this.belt = new AsteroidBelt(seed, this.dt, content, newHandle);
     this.dragons = new DragonFlight(seed, this.dt, content, newHandle);
+  }
+
+  get viewRadius(): number {
+    return this.content.sector.viewRadius;
+  }
+
+  /**
+   * Live tuning: every rule reads the new content from the next step on. Ships keep their state
+   * (a lower top speed slows them through the rules, it does not teleport them), and the asteroid
+   * field adapts in place (see AsteroidBelt.setContent).
+   */
+  setContent(content: Content): void {
+    this.content = content;
+    this.belt.setContent(content);
+    this.dragons.setContent(content);
   }
 
   /**

@@ -75,6 +75,17 @@ export interface QaState {
   sector: string | null;
   serverTick: number;
   pingMs: number | null;
+  /**
+   * How many times this page's game connection has been opened (1 after the first connect): a
+   * test reads "no reconnect" as this number staying the same.
+   */
+  connects: number;
+  /** The version of the content the page predicts and prices with (the server's), once known. */
+  contentVersion: string | null;
+  /** The content problem shown to the designer (the overlay), or null when there is none. */
+  contentProblem: { source: string; issues: Array<{ path: string; message: string }> } | null;
+  /** The own ship's velocity (units per second) in the latest frame, null without a ship. */
+  ownVelocity: { vx: number; vy: number } | null;
   /** As rendered in the latest frame, own ship included. */
   entities: QaEntity[];
   /** The player's stored profile, once the server has sent it. */

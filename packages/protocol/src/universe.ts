@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorPayloadSchema } from './errors.js';
+import { tuningEventSchemas } from './tuning.js';
 
 /*
  * The persistent universe's messages (profiles, structures, world events, build commands). They
@@ -81,16 +82,9 @@ export const universeCommandSchemas = {
 } as const;
 export type UniverseCommand = keyof typeof universeCommandSchemas;
 
-/**
- * The game content the server runs with (costs, timings, ship handling), sent once per connection
- * so the client predicts and prices with the server's numbers. Its shape is the game's content
- * schema; the client validates it with that.
- */
-export const serverContentSchema = z.record(z.string(), z.unknown());
-
 /** Server → client universe events. */
 export const universeEventSchemas = {
-  content: serverContentSchema,
+  ...tuningEventSchemas,
   profile: profileSchema,
   structures: structureListSchema,
   structure: structureSchema,

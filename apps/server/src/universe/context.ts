@@ -11,12 +11,15 @@ import type { StructureIndex } from './structure-index.js';
 export interface Broadcaster {
   toPlayer(playerId: string, event: UniverseEvent, payload: unknown): void;
   toSector(sector: string, event: UniverseEvent, payload: unknown): void;
+  /** Every game connection of this node. */
+  toAll(event: UniverseEvent, payload: unknown): void;
 }
 
 /** What the universe's services share: the store, the durable parts and the live world. */
 export interface UniverseContext {
   db: Db;
-  content: Content;
+  /** The content in force now: it may change while the server runs (live tuning). */
+  readonly content: Content;
   logger: Logger;
   scheduler: DurableScheduler;
   inbox: Inbox;

@@ -13,7 +13,11 @@ describe.each(targets)('stored profiles on $name', (target) => {
       const store = await target.open();
       try {
         let n = 0;
-        const profiles = new StoredProfiles(store.db, 250, () => `Guest ${++n}`);
+        const profiles = new StoredProfiles(
+          store.db,
+          () => 250,
+          () => `Guest ${++n}`,
+        );
         const guests = await Promise.all(Array.from({ length: 60 }, () => profiles.identify({})));
         expect(new Set(guests.map((g) => g.playerId)).size).toBe(60);
         expect(new Set(guests.map((g) => g.token)).size).toBe(60);
@@ -40,7 +44,11 @@ describe.each(targets)('stored profiles on $name', (target) => {
     async () => {
       const store = await target.open();
       try {
-        const profiles = new StoredProfiles(store.db, 100, () => 'Guest');
+        const profiles = new StoredProfiles(
+          store.db,
+          () => 100,
+          () => 'Guest',
+        );
         const guests = await Promise.all(Array.from({ length: 40 }, () => profiles.identify({})));
         await store.db
           .update(inventories)

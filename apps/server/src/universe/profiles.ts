@@ -32,7 +32,7 @@ export class StoredProfiles implements IdentityProvider {
 
   constructor(
     private readonly db: Db,
-    private readonly startingCredits: number,
+    private readonly startingCredits: () => number,
     private readonly newName: () => string,
   ) {
     this.creations = new Batcher(
@@ -43,7 +43,7 @@ export class StoredProfiles implements IdentityProvider {
           await tx.insert(players).values(rows);
           await tx
             .insert(inventories)
-            .values(rows.map(({ id }) => ({ playerId: id, ore: 0, credits: this.startingCredits })));
+            .values(rows.map(({ id }) => ({ playerId: id, ore: 0, credits: this.startingCredits() })));
         });
         return ids.map(() => undefined);
       },

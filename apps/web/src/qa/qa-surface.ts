@@ -35,6 +35,15 @@ function readState({ frame }: GameSession): QaState {
     sector: state.sector,
     serverTick: state.serverTick,
     pingMs: state.pingMs,
+    connects: state.connects,
+    contentVersion: state.contentVersion,
+    contentProblem: state.contentProblem
+      ? {
+          source: state.contentProblem.source,
+          issues: state.contentProblem.issues.map((i) => ({ ...i })),
+        }
+      : null,
+    ownVelocity: state.ownVelocity ? { ...state.ownVelocity } : null,
     entities: state.entities.map((e) => ({ ...e })),
     profile: state.profile ? { ...state.profile } : null,
     structures: state.structures.map((s) => ({ ...s })),

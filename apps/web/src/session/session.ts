@@ -1,14 +1,8 @@
 import { GameClient, type GameClientApi } from '@perihelion/client';
-import {
-  type Content,
-  contentSchema,
-  defaultContent,
-  shipFromArray,
-  shipToArray,
-  stepShip,
-} from '@perihelion/game';
+import { type Content, shipFromArray, shipToArray, stepShip } from '@perihelion/game';
 import { NODE_HINT_PARAM } from '@perihelion/protocol';
 import { mountChat } from './chat-session.js';
+import { ContentState } from './content-state.js';
 import { storedInboxCursor } from './inbox-cursor.js';
 import { type LaunchOptions, readLaunchOptions } from './launch-options.js';
 import { rememberedPilotName } from './pilot-name.js';
@@ -30,8 +24,11 @@ export interface GameSession {
   readonly ui: { notificationsOpen: boolean };
   /** The name to show for the player: the server's once known, else the one asked for. */
   pilotName(): string;
-  /** The content this page was built with (refreshed by hot reload). */
+  /** The content in force: the server's (see ContentState). */
   content(): Content;
+  readonly contentState: ContentState;
+  /** How many times the game connection has been opened (1 after the first connect). */
+  connects(): number;
 }
 
 /** The server's rate until the join tells us the real one. */
@@ -39,31 +36,24 @@ const FALLBACK_TICK_RATE = 30;
 
 interface HotState {
   session?: GameSession;
-  content?: Content;
 }
 
 /*
  * Hot reload keeps the player in the game: the session is created once per page and parked in
  * import.meta.hot.data, so re-running this module (or anything that imports it) never opens a
- * second socket. Content, on the other hand, is refreshed on every run, so a designer's edit to
- * content.json reaches the client's prediction without a reconnect. The server sends the content
- * it runs with on every connection, and that wins: prices, timings and ship handling are then the
- * server's even when it runs other content (CONTENT=fast, an override file).
+ * second socket. The content comes from the server (ContentState), which sends it again whenever
+ * a designer changes it, so it needs no hot reload of its own.
  */
 const hot: HotState = import.meta.hot ? (import.meta.hot.data as HotState) : {};
-hot.content = defaultContent;
 
-export const session: GameSession =
-  hot.session ??
-  createSession(
-    () => hot.content ?? defaultContent,
-    (content) => {
-      hot.content = content;
-    },
-  );
+export const session: GameSession = hot.session ?? createSession();
 hot.session = session;
 
-function createSession(content: () => Content, adoptServerContent: (content: Content) => void): GameSession {
+function createSession(): GameSession {
+  // Replays unacknowledged inputs with new rules; the client exists by the time content arrives.
+  const contentState = new ContentState(() => client.rulesChanged());
+  const content = () => contentState.content;
+  let connects = 0;
   const launch = readLaunchOptions();
   const token = new ProfileToken();
   const storedToken = token.get();
@@ -89,13 +79,11 @@ function createSession(content: () => Content, adoptServerContent: (content: Con
   // Kept as soon as the session is issued (even if the game connection then fails), and on every
   // connection after that.
   client.auth.on('session', (s) => token.save(s.profileToken));
-  client.on('identity', (identity) => token.save(identity.token));
-  client.on('message', (event, payload) => {
-    if (event !== 'content') return;
-    const parsed = contentSchema.safeParse(payload);
-    if (parsed.success) adoptServerContent(parsed.data);
-    else console.warn('ignoring the server content: it does not match this client', parsed.error.issues[0]);
+  client.on('identity', (identity) => {
+    connects++;
+    token.save(identity.token);
   });
+  client.on('message', (event, payload) => contentState.receive(event, payload));
   mountChat(client.chat, { isAdmin: () => client.auth.session?.role === 'admin' });
   const universe = new UniverseState(client);
   const toasts = new Toasts();
@@ -122,6 +110,8 @@ function createSession(content: () => Content, adoptServerContent: (content: Con
       return self?.name ?? universe.identity?.name ?? universe.profile?.name ?? requestedName ?? 'Pilot';
     },
     content,
+    contentState,
+    connects: () => connects,
   };
 }
 

@@ -62,7 +62,6 @@ export class Room {
   /** Where each member's query writes its rows before they are encoded and remembered. */
   private visibleRows = new Int32Array(256);
   private readonly writer = new ByteWriter(4096);
-  private readonly viewRadiusQ: number;
   private readonly stats: RoomStats | undefined;
   private readonly mayRun: () => boolean;
   private readonly onHalted: () => void;
@@ -81,8 +80,9 @@ export class Room {
     this.onHalted = opts.onHalted ?? (() => {});
     this.carried = opts.carried ?? null;
     this.snapshotsPerTick = Math.min(1, opts.snapshotRate / opts.tickRate);
-    this.viewRadiusQ = quantizePosition(this.sim.viewRadius);
-    this.grid = new InterestGrid(Math.max(1, Math.ceil(this.viewRadiusQ / 2)));
+    // The cell size only tunes the grid's speed; the radius itself is read at every snapshot, since
+    // a game may change it while the room runs (live tuning).
+    this.grid = new InterestGrid(Math.max(1, Math.ceil(quantizePosition(this.sim.viewRadius) / 2)));
     this.worlds = new WorldFrames(SNAPSHOT_HISTORY_SIZE, opts.tickRate, opts.snapshotRate);
     this.loop = new FixedStepLoop(opts.tickRate, this.runTick);
   }
@@ -228,7 +228,7 @@ export class Room {
       ? this.grid.query(
           quantizePosition(focus.x),
           quantizePosition(focus.y),
-          this.viewRadiusQ,
+          quantizePosition(this.sim.viewRadius),
           member.handle,
           rows,
         )

@@ -8,7 +8,10 @@ import type { EntityState } from '@perihelion/protocol';
  */
 
 export interface Simulation {
-  /** Entities farther than this from a player's focus are not sent to that player. */
+  /**
+   * Entities farther than this from a player's focus are not sent to that player. Read at every
+   * snapshot, so it may change while the room runs.
+   */
   readonly viewRadius: number;
   /**
    * Adds the player's avatar, restored from an earlier state and handle when resuming (the handle

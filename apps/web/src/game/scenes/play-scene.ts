@@ -118,6 +118,10 @@ export class PlayScene extends Phaser.Scene {
         sector: client.sector,
         serverTick: client.serverTick,
         pingMs: client.pingMs,
+        connects: this.session.connects(),
+        contentVersion: this.session.contentState.version,
+        contentProblem: this.session.contentState.problem,
+        ownVelocity: ownShip ? { vx: ownShip.vx, vy: ownShip.vy } : null,
         entities,
         profile: profile && {
           id: profile.id,
