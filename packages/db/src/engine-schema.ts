@@ -160,3 +160,40 @@ export const channelReads = pgTable(
   },
   (t) => [primaryKey({ columns: [t.playerId, t.channel] })],
 );
+
+/**
+ * Accounts of an outside identity provider (OpenID Connect): the subject an issuer vouches for,
+ * and the profile it signs in to. Subjects are unique per issuer only, so the pair is the key; a
+ * profile has at most one account, which makes linking a guest profile a claim the store enforces.
+ */
+export const accountLinks = pgTable(
+  'account_links',
+  {
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    playerId: text('player_id')
+      .notNull()
+      .unique()
+      .references(() => players.id, { onDelete: 'cascade' }),
+    createdAt: at('created_at').notNull().defaultNow(),
+    lastSignInAt: at('last_sign_in_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.subject] })],
+);
+
+/**
+ * One row per sign-in with an ID token (a device): the profile token it handed out, as a hash,
+ * renews that account's sessions until it expires. Removing the account link ends them all.
+ */
+export const accountSessions = pgTable(
+  'account_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    playerId: text('player_id')
+      .notNull()
+      .references(() => accountLinks.playerId, { onDelete: 'cascade' }),
+    createdAt: at('created_at').notNull().defaultNow(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [index('account_sessions_player').on(t.playerId)],
+);

@@ -16,12 +16,27 @@ export const SESSION_PATH = '/api/session';
 /** Access tokens are compact JWTs; anything much longer is not one of ours. */
 export const MAX_ACCESS_TOKEN_LENGTH = 2048;
 
+/**
+ * OpenID Connect ID tokens are signed by the studio's identity provider; some carry many claims
+ * (groups, roles), so they get more room than ours.
+ */
+export const MAX_ID_TOKEN_LENGTH = 8192;
+
 export const roleSchema = z.enum(['player', 'admin']);
 export type Role = z.infer<typeof roleSchema>;
 
 export const sessionRequestSchema = z.strictObject({
-  /** The profile token from an earlier session: the same player. Unknown or absent: a new guest. */
+  /**
+   * The profile token from an earlier session: the same player. Unknown or absent: a new guest
+   * (an account's profile token that expired or was revoked is refused instead: sign in again).
+   */
   profileToken: z.string().min(1).max(MAX_TOKEN_LENGTH).optional(),
+  /**
+   * An ID token from the identity provider the server is configured for (OpenID Connect): the
+   * session is the account's profile, created on its first sign-in. Sent with the profile token of
+   * a guest whose profile no account has yet, it makes that profile the account's.
+   */
+  idToken: z.string().min(1).max(MAX_ID_TOKEN_LENGTH).optional(),
   /** Display name; when given it also renames the stored profile. */
   name: playerNameSchema.optional(),
   /** The configured ADMIN_TOKEN: the session gets the admin role (e.g. may post announcements). */
