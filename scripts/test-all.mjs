@@ -28,7 +28,9 @@ const steps = [
     ],
     report: 'vitest',
   },
-  { name: 'build the web client', cmd: ['pnpm', 'build'] },
+  // The page Playwright loads, and the compiled server `pnpm start` runs (its vitest test,
+  // build/compiled-server.test.ts, has already compiled and started it once).
+  { name: 'build the web client and the server', cmd: ['pnpm', 'build'] },
   {
     name: 'browser end-to-end tests (Playwright)',
     cmd: ['pnpm', '--filter', '@perihelion/e2e', 'test'],

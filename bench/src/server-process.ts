@@ -73,6 +73,9 @@ export class ServerProcess {
         // (an exported DATABASE_URL would otherwise win over DATA_DIR).
         DATA_DIR: ':memory:',
         DATABASE_URL: '',
+        // Every bot comes from 127.0.0.1: the per-address session limits would refuse the crowd.
+        SESSION_RATE_LIMIT: 'off',
+        GUEST_RATE_LIMIT: 'off',
         ...opts.env,
       },
     });

@@ -4,6 +4,8 @@ import { LEAVE_BEACON_PATH, leaveBeaconSchema } from '@perihelion/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { applyHttpPolicies, type HttpPolicySettings } from './http/http-policies.js';
+import type { HttpSettings } from './http/http-settings.js';
 import { registerSessionRoute, type SessionRouteOptions } from './session/session-route.js';
 
 export interface HttpAppOptions {
@@ -21,7 +23,9 @@ export interface HttpAppOptions {
   nodeId: string;
   leave: (token: string) => boolean;
   /** POST /api/session: profiles and signed access tokens. */
-  session: Omit<SessionRouteOptions, 'logger'>;
+  session: Omit<SessionRouteOptions, 'logger' | 'admitGuest'>;
+  /** Proxies to believe, CORS for /api, session request limits, access logs (http/http-settings.ts). */
+  http: HttpPolicySettings & Pick<HttpSettings, 'TRUST_PROXY'>;
 }
 
 /**
@@ -30,10 +34,13 @@ export interface HttpAppOptions {
 export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
-    // Per-request lines would drown the log: long-polling alone makes several requests a second.
+    // Fastify's two lines per request are replaced by one access line, by kind (http/access-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 4096,
+    // req.ip: the connection's peer, unless it is a listed proxy (then from X-Forwarded-For).
+    trustProxy: opts.http.TRUST_PROXY ?? false,
   });
+  const admitGuest = await applyHttpPolicies(app, opts.http);
 
   app.get('/healthz', async () => ({
     status: 'ok',
@@ -53,7 +60,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     return opts.metrics.metrics();
   });
 
-  await registerSessionRoute(app, { ...opts.session, logger: opts.logger });
+  await registerSessionRoute(app, { ...opts.session, logger: opts.logger, admitGuest });
 
   // sendBeacon posts text/plain; accept JSON in either content type.
   app.post(LEAVE_BEACON_PATH, async (req, reply) => {

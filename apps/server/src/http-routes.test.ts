@@ -34,6 +34,14 @@ describe('HTTP routes', () => {
     expect([ready.status, await ready.json()]).toEqual([200, { ready: true, node: 'node-t' }]);
   });
 
+  it('says on /readyz when it stops taking new players (a drain), for the load balancer', async () => {
+    await server.drain();
+    const ready = await fetch(`${server.url}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([404, { ready: false, node: 'node-t' }]);
+    // Still up and answering: only new sessions are to go elsewhere.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
   it('exposes Prometheus metrics', async () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toContain('perihelion_tick_duration_seconds');

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -43,7 +44,15 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+/**
+ * packages/db/drizzle, found through the package's name (its entry is src/index.ts) rather than
+ * beside this file: the compiled server bundles this module into apps/server/dist/main.js, from
+ * where the package name still resolves to this package.
+ */
+const migrationsFolder = join(
+  dirname(createRequire(import.meta.url).resolve('@perihelion/db')),
+  '../drizzle',
+);
 
 /**
  * Opens the store and brings its schema up to date (migrations are idempotent: each applies once,

@@ -154,6 +154,9 @@ async function startNode(
       ADMIN_TOKEN: opts.adminToken,
       WEB_DIST: opts.webDist,
       LOG_PRETTY: 'false',
+      // Every request comes through HAProxy on this machine, which names the player's address in
+      // X-Forwarded-For: the per-address session limits then count players, not the proxy.
+      TRUST_PROXY: '127.0.0.1',
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -14,16 +14,21 @@ import {
   sessionResponseSchema,
   type WireEntity,
 } from '@perihelion/protocol';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { configSchema } from '../config.js';
 import { type RunningServer, startServer } from '../server.js';
+import { UNLIMITED_SESSIONS } from './server-process.js';
 
 /**
  * A real server on a free loopback port, quiet unless TEST_LOG_LEVEL is set. Its store is an
  * in-memory PGlite unless the test passes DATA_DIR or DATABASE_URL.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  /** Where its log goes instead (e.g. to read the lines a test expects). */
+  logger?: Logger,
+): Promise<RunningServer> {
   const config = configSchema.parse({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -32,9 +37,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     // The tests' raw protocol clients send nothing unless told to (the SDK pings every 2 s), so
     // dropping silent members would end them mid-test; member-silence.test.ts sets its own.
     MEMBER_SILENCE_MS: '600000',
+    ...UNLIMITED_SESSIONS,
     ...env,
   });
-  return startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  return startServer(config, logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
 }
 
 export type TransportName = 'websocket' | 'polling';

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type Db, type Executor, inventories, players } from '@perihelion/db';
 import {
   Batcher,
+  type IdentifyPolicy,
   type Identity,
   type IdentityProvider,
   randomId,
@@ -59,7 +60,10 @@ export class StoredProfiles implements IdentityProvider {
     );
   }
 
-  async identify(claim: { token?: string | undefined; name?: string | undefined }): Promise<Identity> {
+  async identify(
+    claim: { token?: string | undefined; name?: string | undefined },
+    policy?: IdentifyPolicy,
+  ): Promise<Identity> {
     if (claim.token) {
       const [row] = await this.db
         .update(players)
@@ -69,6 +73,7 @@ export class StoredProfiles implements IdentityProvider {
       if (row) return { playerId: row.id, name: row.name, token: claim.token };
       // An unknown token (e.g. the store was reset): a fresh guest, with a fresh token.
     }
+    await policy?.beforeNewGuest?.();
     return this.create(claim.name ?? this.newName());
   }
 
