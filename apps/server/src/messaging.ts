@@ -70,6 +70,7 @@ export function createMessaging(
         auth: rt.auth,
         channels,
         logger,
+        ...(rt.refusals ? { refusals: rt.refusals } : {}),
       });
       return gateway;
     },

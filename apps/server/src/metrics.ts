@@ -1,4 +1,4 @@
-import type { RoomStats } from '@perihelion/engine';
+import type { RefusalStats, RoomStats } from '@perihelion/engine';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics for the process (GET /metrics) and the room hooks that feed them. */
@@ -53,6 +53,31 @@ export function createMetrics(counts: () => { connections: number; players: numb
     });
   }
 
+  // Errors and abuse, as an operator watches them (the admin console charts these).
+  const refusedHandshakes = new Counter({
+    name: 'perihelion_refused_handshakes_total',
+    help: 'Connections refused at the handshake (no or bad access token, wrong protocol version, ...)',
+    labelNames: ['namespace', 'code'],
+    registers: [registry],
+  });
+  const refusedMessages = new Counter({
+    name: 'perihelion_refused_messages_total',
+    help: 'Client messages refused with a typed error (invalid, unknown, oversized, over the rate, forbidden)',
+    labelNames: ['namespace', 'code'],
+    registers: [registry],
+  });
+  const abusiveDisconnects = new Counter({
+    name: 'perihelion_abusive_disconnects_total',
+    help: 'Clients disconnected for misbehaving again and again',
+    labelNames: ['namespace', 'code'],
+    registers: [registry],
+  });
+  const refusals: RefusalStats = {
+    handshakeRefused: (namespace, code) => refusedHandshakes.inc({ namespace, code }),
+    messageRefused: (namespace, code) => refusedMessages.inc({ namespace, code }),
+    abusiveDisconnect: (namespace, code) => abusiveDisconnects.inc({ namespace, code }),
+  };
+
   const roomStats: RoomStats = {
     recordTick(ms) {
       tickDuration.observe(ms / 1000);
@@ -65,5 +90,5 @@ export function createMetrics(counts: () => { connections: number; players: numb
       entityRecordBytes.inc(t.recordBytes);
     },
   };
-  return { registry, roomStats };
+  return { registry, roomStats, refusals };
 }

@@ -231,6 +231,10 @@ export class Connection {
     socket.on('server:error', (raw: unknown) => {
       const err = serverEventSchemas['server:error'].safeParse(raw);
       if (!err.success) return;
+      // An operator removed the player: coming back by ourselves would undo the kick.
+      if (err.data.code === 'KICKED') return this.fail(err.data);
+      // Restarting: it will be back shortly (within seconds under `pnpm dev`), so look often.
+      if (err.data.code === 'SERVER_SHUTTING_DOWN') this.link.expectServerBack();
       // A join the server rejects before its handler runs (validation) gets no ack, only this.
       if (err.data.event === 'join' && !this._joined) this.onJoinResult({ ok: false, error: err.data });
       else this.setError(err.data);

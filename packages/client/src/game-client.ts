@@ -120,6 +120,13 @@ export class GameClient implements GameClientApi {
       if (permanent) this.connection.refuse(error);
       else this.connection.report(error);
     });
+    // A kick ends the game connection for good (status 'failed'); the chat must not open the
+    // connection the server closed again by itself either.
+    this.events.on('error', (error) => {
+      if (error.code !== 'KICKED') return;
+      this.chat.close();
+      this.link.close();
+    });
     this.inbox = new InboxReader(
       options.inboxCursor,
       (message) => this.events.emit('notification', message),

@@ -8,6 +8,7 @@ export * from './gateway/connection-context.js';
 export * from './gateway/game-gateway.js';
 export * from './gateway/gateway-hooks.js';
 export * from './gateway/inbound-guard.js';
+export * from './gateway/refusal-stats.js';
 export * from './gateway/sector-presence.js';
 export * from './gateway/sessions.js';
 export * from './gateway/socket-link.js';

@@ -18,6 +18,7 @@ import { PlayerReach } from './cluster/player-reach.js';
 import { GameGateway } from './gateway/game-gateway.js';
 import type { GatewayHooks } from './gateway/gateway-hooks.js';
 import type { GuardLimits } from './gateway/inbound-guard.js';
+import type { RefusalStats } from './gateway/refusal-stats.js';
 import { SessionRegistry } from './gateway/sessions.js';
 import { type PreparedRoom, RoomRegistry } from './rooms/room-registry.js';
 import type { RoomStats } from './rooms/room-stats.js';
@@ -54,6 +55,8 @@ export interface RealtimeOptions {
   hooks: GatewayHooks;
   guardLimits?: GuardLimits;
   stats?: RoomStats;
+  /** Counts refused handshakes and messages of every namespace (GET /metrics). */
+  refusals?: RefusalStats;
   /** Who runs each sector in a cluster (RedisLeases); default: every sector runs on this node. */
   leases?: RoomLeases;
   /** Readies a sector's stored state for a grant of its lease (see RoomRegistryOptions.prepare). */
@@ -79,6 +82,8 @@ export interface Realtime {
   gateway: GameGateway;
   rooms: RoomRegistry;
   sessions: SessionRegistry;
+  /** Where other namespaces (e.g. `/chat`) count their refusals too; null when none was given. */
+  refusals: RefusalStats | null;
   /**
    * Hands a sector this node runs to `toNode` (null or this node: to whoever comes first): stops
    * it, saves its state (saveRoom), passes the lease on and sends its players there.
@@ -145,6 +150,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     authenticator: opts.authenticator,
     logger: opts.logger,
     ...(opts.sessionExpiryGraceMs !== undefined ? { expiryGraceMs: opts.sessionExpiryGraceMs } : {}),
+    ...(opts.refusals ? { refusals: opts.refusals } : {}),
   });
   const sessions = new SessionRegistry(opts.resumeGraceMs, (playerId) => gateway.sessionForgotten(playerId));
   const gateway: GameGateway = new GameGateway({
@@ -156,6 +162,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     auth,
     ...(opts.guardLimits ? { guardLimits: opts.guardLimits } : {}),
     ...(opts.memberSilenceMs !== undefined ? { memberSilenceMs: opts.memberSilenceMs } : {}),
+    ...(opts.refusals ? { refusals: opts.refusals } : {}),
   });
 
   const reach = new PlayerReach(io, (playerId) => gateway.connectionsOf(playerId).length > 0, !!opts.adapter);
@@ -185,6 +192,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     gateway,
     rooms,
     sessions,
+    refusals: opts.refusals ?? null,
     async handOver(id, toNode) {
       await handOver(id, toNode);
     },

@@ -66,6 +66,11 @@ export function raidEndText(): string {
   return 'The space dragons have left';
 }
 
+/** An operator called the raid off (the admin console): no structure takes damage. */
+export function raidCalledOffText(): string {
+  return 'The space dragons turned back: the raid was called off';
+}
+
 /** What a raid did to one of the reader's structures; `hp` is what it has left. */
 export function raidDamageText(
   kind: string,

@@ -20,6 +20,11 @@ export const ErrorCode = z.enum([
    */
   'SECTOR_ELSEWHERE',
   'SERVER_SHUTTING_DOWN',
+  /**
+   * An operator removed the player from the game (the admin console's kick): the connection is
+   * closed and a client must not reconnect by itself; the message says why.
+   */
+  'KICKED',
   /** The store is unreachable; try again shortly. */
   'UNAVAILABLE',
   'NOT_FOUND',

@@ -1,5 +1,6 @@
 import { protocolError, type SessionRenewResult } from '@perihelion/protocol';
 import type { Logger } from 'pino';
+import type { RefusalStats } from '../gateway/refusal-stats.js';
 import { admitHandshake, HandshakeRefusal } from './handshake.js';
 import type { Authenticator, Principal } from './principal.js';
 import { type ExpiringSocket, SessionExpiry, type SessionExpiryOptions } from './session-expiry.js';
@@ -8,6 +9,8 @@ import { type ExpiringSocket, SessionExpiry, type SessionExpiryOptions } from '.
 export interface AuthSocket extends ExpiringSocket {
   readonly id: string;
   readonly handshake: { readonly auth: unknown };
+  /** The namespace (Socket.IO's sockets have it), named when a refusal is counted. */
+  readonly nsp?: { readonly name: string };
   once(event: 'disconnect', listener: () => void): unknown;
 }
 
@@ -22,6 +25,8 @@ export interface SocketAuthOptions {
   logger: Logger;
   /** See SessionExpiryOptions.graceMs. */
   expiryGraceMs?: number;
+  /** Counts refused handshakes (GET /metrics). */
+  refusals?: RefusalStats;
 }
 
 /**
@@ -61,6 +66,7 @@ export class SocketAuth {
       (err: unknown) => {
         if (err instanceof HandshakeRefusal) {
           this.log.info({ code: err.data.code }, 'connection refused: %s', err.message);
+          this.opts.refusals?.handshakeRefused(socket.nsp?.name ?? '', err.data.code);
           next(err);
         } else {
           this.log.error({ err }, 'handshake failed');

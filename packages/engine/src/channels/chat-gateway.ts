@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
 import type { SocketAuth } from '../auth/socket-auth.js';
 import { DEFAULT_GUARD_LIMITS, type GuardLimits, InboundGuard } from '../gateway/inbound-guard.js';
+import type { RefusalStats } from '../gateway/refusal-stats.js';
 import { emitBounded } from '../gateway/socket-link.js';
 import { ChannelError } from './channel-error.js';
 import type { Channels } from './channels.js';
@@ -36,6 +37,8 @@ export interface ChatGatewayOptions {
   channels: Channels;
   logger: Logger;
   guardLimits?: GuardLimits;
+  /** Counts refused messages and abusive disconnects (GET /metrics). */
+  refusals?: RefusalStats;
 }
 
 /** Every event a `/chat` client may send, each with the schema it must match. */
@@ -124,7 +127,8 @@ export class ChatGateway {
     if (!verdict.ok) {
       if (verdict.ack) verdict.ack({ ok: false, error: verdict.error });
       if (verdict.report) conn.send('server:error', verdict.error);
-      if (verdict.abusive) conn.drop(`abusive client (${verdict.error.code})`);
+      this.opts.refusals?.messageRefused(this.nsp.name, verdict.error.code);
+      if (verdict.abusive) this.dropAbusive(conn, verdict.error);
       return;
     }
     const answer = (res: unknown) => {
@@ -148,7 +152,14 @@ export class ChatGateway {
    * violation budget: one budget for everything a client does wrong.
    */
   private refused(conn: ChatConn, error: ErrorPayload): void {
-    if (!ABUSE_CODES.has(error.code) || conn.guard.charge() || !conn.socket.connected) return;
+    if (!ABUSE_CODES.has(error.code)) return;
+    this.opts.refusals?.messageRefused(this.nsp.name, error.code);
+    if (conn.guard.charge() || !conn.socket.connected) return;
+    this.dropAbusive(conn, error);
+  }
+
+  private dropAbusive(conn: ChatConn, error: ErrorPayload): void {
+    this.opts.refusals?.abusiveDisconnect(this.nsp.name, error.code);
     conn.drop(`abusive client (${error.code})`);
   }
 

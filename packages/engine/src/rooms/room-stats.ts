@@ -1,8 +1,9 @@
 /** Hooks a room reports its work to (the server wires them to Prometheus metrics). */
 export interface RoomStats {
-  recordTick(durationMs: number): void;
+  /** `room`: the room's id, for a per-sector view (the admin console's tick time). */
+  recordTick(durationMs: number, room: string): void;
   /** Totals for the snapshots of one tick, reported once per tick rather than per member. */
-  recordSnapshots(totals: SnapshotTotals): void;
+  recordSnapshots(totals: SnapshotTotals, room: string): void;
 }
 
 export interface SnapshotTotals {

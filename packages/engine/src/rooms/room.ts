@@ -193,9 +193,9 @@ export class Room {
     this.tick++;
     this.sendDueSnapshots();
     if (this.stats) {
-      this.stats.recordTick(performance.now() - started);
+      this.stats.recordTick(performance.now() - started, this.id);
       if (this.totals.deltas + this.totals.keyframes > 0) {
-        this.stats.recordSnapshots(this.totals);
+        this.stats.recordSnapshots(this.totals, this.id);
         this.totals = emptySnapshotTotals();
       }
     }

@@ -74,6 +74,13 @@ function describe(model: HudModel): Notice | null {
         detail: `Lost the connection. Retrying by itself; you will be back in sector ${model.sector}.`,
       };
     case 'failed': {
+      if (model.error?.code === 'KICKED') {
+        return {
+          tone: 'error',
+          title: 'Removed from the game',
+          detail: `${model.error.message} Reload the page to play again.`,
+        };
+      }
       const reason = model.error ? `${model.error.message} (${model.error.code})` : 'The server refused us.';
       return { tone: 'error', title: 'Could not join', detail: `${reason} Reload the page to try again.` };
     }
