@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { startWhenTold } from './dev/warm-start.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config);
-  const server = await startServer(config, logger);
+  // Under the dev runner (pnpm dev) this waits until the previous server has stopped.
+  const server = await startWhenTold(() => startServer(config, logger));
   logger.info({ url: server.url }, 'listening');
   if (process.stdout.isTTY) console.log(`\n  Perihelion is running: ${server.url}\n`);
 
