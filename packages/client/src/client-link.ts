@@ -28,6 +28,10 @@ export interface ClientLinkOptions {
 
 const RENEW_TIMEOUT_MS = 10_000;
 const RENEW_ATTEMPTS = 3;
+/** Reconnect delay (before jitter) while a restarting server is expected back … */
+const RESTART_RETRY_MS = 250;
+/** … for at most this long; then the usual backoff again. */
+const RESTART_WINDOW_MS = 30_000;
 
 /**
  * One client's one connection to the server: a single Socket.IO Manager (one engine.io
@@ -49,6 +53,8 @@ export class ClientLink {
   private readonly unsubscribe: () => void;
   private renewed = 0;
   private lastRenewalValue: SessionRenewResult | null = null;
+  /** Puts the normal reconnect backoff back (set while a restarting server is expected back). */
+  private restoreBackoff: (() => void) | null = null;
 
   constructor(private readonly opts: ClientLinkOptions) {
     this.manager = new Manager(
@@ -149,8 +155,33 @@ export class ClientLink {
     engine.close();
   }
 
+  /**
+   * The server said it is restarting (a deploy, or a development server reloading its code): for
+   * a while, reconnect attempts come every quarter second or so instead of backing off to
+   * seconds, so players are back as soon as it listens again. Attempts against a port nobody
+   * listens on are refused at once and cost the server nothing; the jitter spreads the returns.
+   */
+  expectServerBack(): void {
+    if (this.restoreBackoff) return;
+    const delay = this.manager.reconnectionDelay();
+    const max = this.manager.reconnectionDelayMax();
+    this.manager.reconnectionDelay(RESTART_RETRY_MS);
+    this.manager.reconnectionDelayMax(RESTART_RETRY_MS * 2);
+    const restore = () => {
+      clearTimeout(timer);
+      this.manager.off('open', restore);
+      this.restoreBackoff = null;
+      this.manager.reconnectionDelay(delay);
+      this.manager.reconnectionDelayMax(max);
+    };
+    const timer = setTimeout(restore, RESTART_WINDOW_MS);
+    this.manager.on('open', restore);
+    this.restoreBackoff = restore;
+  }
+
   /** Closes every namespace socket and the connection; the link cannot be used again. */
   close(): void {
+    this.restoreBackoff?.();
     this.unsubscribe();
     for (const socket of this.sockets.values()) socket.disconnect();
     this.sockets.clear();
