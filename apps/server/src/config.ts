@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { httpSettingsShape } from './http/http-settings.js';
+import { checkOidcConfig, oidcConfigShape } from './session/oidc-config.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -64,6 +66,17 @@ export const configSchema = z
     /** Game content: "default", "fast" (seconds-long timings for development and tests) or a JSON file of overrides. */
     CONTENT: z.string().min(1).default('default'),
     /**
+     * Whether saved edits of the content files apply to the running server (no restart, no
+     * reconnect). Default: on in development (NODE_ENV=development), off otherwise.
+     */
+    CONTENT_WATCH: optionalSetting(z.enum(['on', 'off'])),
+    /**
+     * Who may tune the content live (POST /api/tuning; the page's tuning panel): "admin" (sessions
+     * with the admin role, or the ADMIN_TOKEN), "open" (any signed-in player: development only,
+     * the default there) or "off". Default: "open" in development, "admin" otherwise.
+     */
+    TUNING: optionalSetting(z.enum(['admin', 'open', 'off'])),
+    /**
      * Whether this node fires durable timers (constructions, raids). In a cluster any node may fire
      * any timer, exactly once, and the change reaches the node that runs the sector over the bus;
      * "off" keeps a node to serving players (at least one node of a universe must keep it on).
@@ -99,6 +112,10 @@ export const configSchema = z
     CHAT_BURST: positiveInt.max(1000).default(5),
     /** How long a player who dropped stays listed in a channel's presence, waiting for a reconnect. */
     PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
+    /** Client addresses behind a proxy, request limits, CORS and access logs (http/http-settings.ts). */
+    ...httpSettingsShape,
+    /** Sign-in from an identity provider, OpenID Connect (session/oidc-config.ts); unset: guests only. */
+    ...oidcConfigShape,
   })
   .refine((c) => !c.REDIS_URL || c.DATABASE_URL, {
     message: 'a cluster (REDIS_URL) keeps its data in PostgreSQL: set DATABASE_URL too',
@@ -107,7 +124,8 @@ export const configSchema = z
   .refine((c) => c.SNAPSHOT_RATE <= c.TICK_RATE, {
     message: 'must not exceed TICK_RATE',
     path: ['SNAPSHOT_RATE'],
-  });
+  })
+  .superRefine(checkOidcConfig);
 
 export type Config = z.infer<typeof configSchema>;
 

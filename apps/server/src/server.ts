@@ -18,17 +18,21 @@ import {
   SessionTokens,
   type SocketAdapter,
 } from '@perihelion/engine';
-import { PUBLISH_API_PREFIX } from '@perihelion/protocol';
+import { PUBLISH_API_PREFIX, TUNING_PATH } from '@perihelion/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { CLUSTER_ADMIN_PREFIX, clusterAdmin } from './admin/cluster-admin.js';
+import { mountAdminConsole } from './admin/admin-console.js';
 import type { Config } from './config.js';
-import { loadContent } from './content-choice.js';
+import { type ContentRuntime, openContent, tuningAccess } from './content/content-runtime.js';
+import { Tuning } from './content/tuning.js';
+import { tuningRoutes } from './content/tuning-routes.js';
+import { socketIoAccessLog } from './http/access-log.js';
 import { createHttpApp } from './http-app.js';
 import { createMessaging } from './messaging.js';
 import { createMetrics } from './metrics.js';
 import { publishApi } from './publish-api/publish-api.js';
 import { loadAuthSecret, secretFileIsShared } from './session/auth-secret.js';
+import { accountSignIn } from './session/oidc-sign-in.js';
 import { createUniverse } from './universe/universe.js';
 
 export interface RunningServer {
@@ -51,6 +55,7 @@ export interface RunningServer {
 /** How long a drain waits for moved players to leave before it closes what is left. */
 const DRAIN_LINGER_MS = 2000;
 
+// From src/server.ts and from the compiled dist/main.js alike (the same depth under apps/server).
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 function randomPilotName(): string {
@@ -59,7 +64,7 @@ function randomPilotName(): string {
 
 /** Wires the game server together and starts listening. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const content = loadContent(config.CONTENT);
+  const content = await openContent(config, logger);
   const tokens = await sessionTokens(config, logger);
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
@@ -88,12 +93,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await socketAdapter?.close().catch(() => {});
     await bus?.close().catch(() => {});
     await store.close().catch(() => {});
+    content.stop();
     throw err;
   }
 }
 
 interface Opened {
-  content: ReturnType<typeof loadContent>;
+  content: ContentRuntime;
   tokens: SessionTokens;
   store: Store;
   bus: Bus;
@@ -106,13 +112,16 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
   const { content, tokens, store, bus, socketAdapter, leases, nodeId } = opened;
   const universe = await createUniverse({
     store,
-    content,
+    content: content.live,
     logger,
     nodeId,
     firesTimers: config.TIMERS === 'on',
     bus,
     newName: randomPilotName,
   });
+  // The stored tuning applies before any sector starts.
+  const tuning = new Tuning(store.db, content.live, bus, logger.child({ part: 'tuning' }));
+  await tuning.start();
   const messaging = createMessaging(config, store.db, bus, logger, (node) => loads.isLive(node));
   let realtime: Realtime | null = null;
   let closing = false;
@@ -160,15 +169,36 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     ready: () => !closing,
     nodeId,
     leave: (token) => realtime?.gateway.leaveByToken(token) ?? false,
-    session: { identities: universe.identities, tokens, adminToken: config.ADMIN_TOKEN },
+    session: {
+      identities: universe.identities,
+      tokens,
+      adminToken: config.ADMIN_TOKEN,
+      accounts: accountSignIn(config, store.db, universe.identities, logger),
+    },
+    http: config,
   });
-  await app.register(clusterAdmin, {
-    prefix: CLUSTER_ADMIN_PREFIX,
-    adminToken: config.ADMIN_TOKEN,
+  const admin = await mountAdminConsole(app, {
+    credentials: { tokens, adminToken: config.ADMIN_TOKEN },
     nodeId,
+    clustered: socketAdapter !== null,
+    db: store.db,
+    channels: messaging.channels,
+    universe,
     nodes: () => loads.nodes(),
     drain,
     draining: () => closing,
+    metrics: metrics.registry,
+    webDist: config.WEB_DIST ? resolve(config.WEB_DIST) : defaultWebDist,
+    logger,
+  });
+  await app.register(tuningRoutes, {
+    prefix: TUNING_PATH,
+    tuning,
+    live: content.live,
+    access: tuningAccess(config),
+    credentials: { tokens, adminToken: config.ADMIN_TOKEN },
+    files: content.files,
+    watch: content.watch,
   });
   await app.register(publishApi, {
     prefix: PUBLISH_API_PREFIX,
@@ -198,9 +228,13 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     pingTimeoutMs: config.PING_TIMEOUT_MS,
     authenticator: tokens,
     hooks: messaging.withHooks(universe.hooks),
-    stats: metrics.roomStats,
+    stats: admin.roomStats(metrics.roomStats),
+    refusals: metrics.refusals,
   });
+  const socketIoLog = socketIoAccessLog(logger, config.ACCESS_LOG_SOCKETIO);
+  if (socketIoLog) realtime.io.engine.use(socketIoLog);
   messaging.attach(realtime);
+  await admin.attach(realtime);
   await universe.start(realtime);
   await messaging.channels.ready;
   await loads.start();
@@ -236,11 +270,14 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
       for (const nsp of rt.io._nsps.values()) nsp.adapter.close();
       await app.close();
       await universe.stop();
+      tuning.stop();
+      admin.stop();
       // After the last checkpoint: the sectors are free for other nodes at once, not after the TTL.
       await leases.close();
       await socketAdapter?.close();
       await bus.close();
       await store.close();
+      content.stop();
     },
   };
 }

@@ -118,6 +118,8 @@ export interface GameClientApi {
   readonly chat: ChatClient;
   /** The one connection to the server, which other namespaces (e.g. chat) share. */
   readonly link: ClientLink;
+  /** The player's session (access tokens for the server's HTTP APIs too). */
+  readonly auth: SessionAuth;
   readonly status: ConnectionStatus;
   readonly transport: TransportName | null;
   /** The cluster node serving this connection (from its session id); null while not connected. */
@@ -162,6 +164,11 @@ export interface GameClientApi {
    * advances the prediction.
    */
   update(nowMs: number, buttons: number): void;
+  /**
+   * The rules `predict` applies have changed (e.g. the server's content was tuned): inputs not yet
+   * acknowledged are predicted again with them, as the server will simulate them.
+   */
+  rulesChanged(): void;
 
   /**
    * Own entity as it should be drawn now: predicted, smoothed between steps and corrections

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, real, text } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, real, serial, text } from 'drizzle-orm/pg-core';
 import { timestampColumn as at, players } from './engine-schema.js';
 
 /* The game's world: what Perihelion stores beside the engine's tables. */
@@ -57,3 +57,46 @@ export const sectors = pgTable('sectors', {
   avatars: jsonb('avatars').$type<unknown>().notNull().default([]),
   updatedAt: at('updated_at').notNull().defaultNow(),
 });
+
+/**
+ * The audit log of live tuning: who changed which content values, when, from what to what. The
+ * latest row's `tuned` is the tuning in force (values set on top of the content files), so a
+ * restarted or added node runs with it too; a revert is a new row.
+ */
+export const contentTuningChanges = pgTable('content_tuning_changes', {
+  id: serial('id').primaryKey(),
+  at: at('at').notNull().defaultNow(),
+  actorId: text('actor_id').notNull(),
+  actorName: text('actor_name').notNull(),
+  /** What changed: [{ path, before, after, wasTuned }]. */
+  edits: jsonb('edits').$type<unknown>().notNull(),
+  note: text('note'),
+  /** The change this one reverted, if it is a revert. */
+  revertOf: integer('revert_of'),
+  /** Every tuned value after this change (dotted path → value). */
+  tuned: jsonb('tuned').$type<unknown>().notNull(),
+  /** The content version the change produced. */
+  version: text('version').notNull(),
+});
+
+/**
+ * The audit log of the admin console: every operator action (an announcement, a message, a kick,
+ * a raid triggered or called off, a drain), who took it and on which node. Kept in the store so
+ * every node of a cluster shows the same log.
+ */
+export const adminActions = pgTable(
+  'admin_actions',
+  {
+    id: serial('id').primaryKey(),
+    at: at('at').notNull().defaultNow(),
+    /** The operator's player id, or "admin-token" for the bare ADMIN_TOKEN. */
+    actorId: text('actor_id').notNull(),
+    actorName: text('actor_name').notNull(),
+    action: text('action').notNull(),
+    /** The player, sector, channel or node the action was about. */
+    target: text('target'),
+    detail: text('detail'),
+    node: text('node').notNull(),
+  },
+  (t) => [index('admin_actions_at').on(t.at)],
+);

@@ -1,3 +1,4 @@
+export * from './admin.js';
 export * from './auth.js';
 export * from './chat.js';
 export * from './cluster.js';
@@ -11,6 +12,7 @@ export * from './events.js';
 export * from './inbox.js';
 export * from './limits.js';
 export * from './qa-surface.js';
+export * from './tuning.js';
 export * from './universe.js';
 export * from './version.js';
 export {

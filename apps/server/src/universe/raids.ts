@@ -2,6 +2,8 @@ import type { Tx } from '@perihelion/db';
 import { structures, timers } from '@perihelion/db';
 import type { FiringTimer } from '@perihelion/engine';
 import {
+  type Content,
+  raidCalledOffText,
   raidDamage,
   raidDamageText,
   raidEndText,
@@ -23,6 +25,15 @@ interface RaidPayload {
   startsAt: number;
   endsAt: number;
 }
+
+/** What an operator's trigger or cancel did (see Raids.trigger, Raids.cancel). */
+export type RaidControlResult =
+  | { ok: true; outcome: 'warning' | 'cancelled' | 'postponed'; nextAt: number }
+  | { ok: false; status: 404 | 409; message: string };
+
+type RaidRules = Pick<Content['raids'], 'enabled' | 'intervalSeconds' | 'warningSeconds'>;
+
+const conflict = (message: string): RaidControlResult => ({ ok: false, status: 409, message });
 
 /**
  * Space-dragon raids, one cycle per sector, every step a durable timer: a warning announced ahead
@@ -70,6 +81,111 @@ export class Raids {
       .catch((err: unknown) => this.ctx.logger.error({ err, sector }, 'could not schedule the raid cycle'));
   }
 
+  /**
+   * An operator's raid, now: the sector's pending cycle step is replaced, in one transaction, by a
+   * warning due at once, which whichever node claims it fires (exactly once, like every step).
+   * Refused while a raid is announced or running.
+   */
+  async trigger(sector: string): Promise<RaidControlResult> {
+    if (!this.enabled) return conflict('raids are off in this content (raids.enabled)');
+    return this.ctx.db.transaction(async (tx) => {
+      const pending = await this.pendingStep(tx, sector);
+      if (pending && pending.kind !== WARNING) {
+        return conflict(
+          `a raid is already ${pending.kind === START ? 'announced' : 'under way'} in ${sector}`,
+        );
+      }
+      if (pending && !(await this.ctx.scheduler.cancel(tx, pending.id))) {
+        return conflict('the raid cycle moved on meanwhile; try again');
+      }
+      const dueAt = new Date();
+      const scheduled = await this.ctx.scheduler.schedule(tx, {
+        kind: WARNING,
+        key: keyOf(sector),
+        dueAt,
+        payload: { sector },
+      });
+      if (!scheduled) return conflict('the raid cycle moved on meanwhile; try again');
+      this.ctx.logger.info({ sector }, 'raid triggered by an operator');
+      return { ok: true, outcome: 'warning', nextAt: dueAt.getTime() };
+    });
+  }
+
+  /**
+   * Calls off the sector's announced or running raid (no damage: the dragons leave now) and starts
+   * its cycle again; with none announced, puts the next one off by a whole interval. The pending
+   * step is cancelled and the next scheduled in one transaction, so a step firing at the same
+   * moment either happens before (and is then called off) or not at all.
+   */
+  async cancel(sector: string): Promise<RaidControlResult> {
+    const done = await this.ctx.db.transaction(async (tx) => {
+      const pending = await this.pendingStep(tx, sector);
+      if (!pending)
+        return { result: { ok: false, status: 404, message: `no raid cycle runs in ${sector}` } as const };
+      if (!(await this.ctx.scheduler.cancel(tx, pending.id))) {
+        return { result: conflict('the raid cycle moved on meanwhile; try again') };
+      }
+      const { intervalSeconds, warningSeconds } = this.ctx.content.raids;
+      const dueAt = new Date(Date.now() + Math.max(1, intervalSeconds - warningSeconds) * 1000);
+      await this.ctx.scheduler.schedule(tx, {
+        kind: WARNING,
+        key: keyOf(sector),
+        dueAt,
+        payload: { sector },
+      });
+      const nextAt = dueAt.getTime();
+      if (pending.kind === WARNING) return { result: { ok: true, outcome: 'postponed', nextAt } as const };
+      return {
+        result: { ok: true, outcome: 'cancelled', nextAt } as const,
+        calledOff: pending.payload as RaidPayload,
+      };
+    });
+    // After the commit, as a fired step announces: every node recalls the dragons and tells players.
+    if ('calledOff' in done && done.calledOff) {
+      this.announce({ ...this.event(done.calledOff, 'over'), text: raidCalledOffText() });
+    }
+    return done.result;
+  }
+
+  /**
+   * The raid schedule was tuned (live content): in each sector this node runs, the next warning
+   * moves to a whole new interval from now, so a designer sees the new rhythm at once rather than
+   * after the old interval; switched off, the pending warning is dropped (a raid already announced
+   * or under way plays out); switched on, a cycle starts. Only the sector's owner does this, once.
+   */
+  async scheduleChanged(before: RaidRules, after: RaidRules, sectors: Iterable<string>): Promise<void> {
+    const same =
+      before.enabled === after.enabled &&
+      before.intervalSeconds === after.intervalSeconds &&
+      before.warningSeconds === after.warningSeconds;
+    if (same) return;
+    for (const sector of sectors) {
+      await this.ctx.db.transaction(async (tx) => {
+        const pending = await this.pendingStep(tx, sector);
+        if (pending && pending.kind !== WARNING) return;
+        if (pending && !(await this.ctx.scheduler.cancel(tx, pending.id))) return;
+        if (!after.enabled) return;
+        const dueAt = new Date(Date.now() + Math.max(1, after.intervalSeconds - after.warningSeconds) * 1000);
+        await this.ctx.scheduler.schedule(tx, {
+          kind: WARNING,
+          key: keyOf(sector),
+          dueAt,
+          payload: { sector },
+        });
+      });
+    }
+  }
+
+  /** The sector's pending raid step, locked until the transaction ends. */
+  private async pendingStep(tx: Tx, sector: string) {
+    const [row] = await tx
+      .select({ id: timers.id, kind: timers.kind, payload: timers.payload })
+      .from(timers)
+      .where(and(eq(timers.key, keyOf(sector)), eq(timers.state, 'pending')))
+      .for('update');
+    return row ?? null;
+  }
+
   eventIn(sector: string): WorldEvent | null {
     const event = this.current.get(sector);
     return event && event.endsAt > Date.now() ? event : null;
@@ -77,6 +193,9 @@ export class Raids {
 
   private async warn(timer: FiringTimer, tx: Tx) {
     const { sector } = timer.payload as { sector: string };
+    // Raids were switched off after this step was scheduled: the cycle ends here (switching them
+    // on again starts it anew, see scheduleChanged).
+    if (!this.enabled) return;
     const { warningSeconds, durationSeconds } = this.ctx.content.raids;
     const startsAt = Math.max(Date.now(), timer.dueAt.getTime() + warningSeconds * 1000);
     const payload: RaidPayload = { sector, startsAt, endsAt: startsAt + durationSeconds * 1000 };

@@ -13,21 +13,28 @@ import {
   type PreparedRoom,
   type RoomRegistry,
 } from '@perihelion/engine';
-import { type Content, SectorSimulation, StructureKind, structureSpec } from '@perihelion/game';
-import { buildRequestSchema, cancelRequestSchema, protocolError } from '@perihelion/protocol';
+import { SectorSimulation, StructureKind, structureSpec } from '@perihelion/game';
+import {
+  buildRequestSchema,
+  cancelRequestSchema,
+  protocolError,
+  type WorldEvent,
+} from '@perihelion/protocol';
 import type { Logger } from 'pino';
+import type { LiveContent } from '../content/live-content.js';
 import { Construction } from './construction.js';
 import type { UniverseContext } from './context.js';
 import { MiningBank } from './mining-bank.js';
 import { StoredProfiles } from './profiles.js';
-import { Raids } from './raids.js';
+import { type RaidControlResult, Raids } from './raids.js';
 import { SectorChanges } from './sector-changes.js';
 import { SectorCheckpoints } from './sector-checkpoints.js';
 import { StructureIndex } from './structure-index.js';
 
 export interface UniverseOptions {
   store: Store;
-  content: Content;
+  /** The content in force; its changes apply to running sectors and every page at once. */
+  content: LiveContent;
   logger: Logger;
   nodeId: string;
   /** Whether this node fires durable timers (TIMERS). */
@@ -53,6 +60,12 @@ export interface Universe {
    * whether they have a game connection on any node). Null for an unknown player.
    */
   notify(playerId: string, message: NewNotification): Promise<{ seq: number; live: boolean } | null>;
+  /** Raids as an operator sees them (the admin console): what runs where, trigger, call off. */
+  raids: {
+    eventIn(sector: string): WorldEvent | null;
+    trigger(sector: string): Promise<RaidControlResult>;
+    cancel(sector: string): Promise<RaidControlResult>;
+  };
   /** Binds live delivery to the gateway, loads the world and starts the durable scheduler. */
   start(realtime: {
     gateway: GameGateway;
@@ -70,7 +83,7 @@ const failed = (message: string) => ({ ok: false, error: protocolError('UNAVAILA
  * the engine's durable scheduler and inbox. Everything game-specific the server does lives here.
  */
 export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
-  const { store, content, logger } = opts;
+  const { store, content: live, logger } = opts;
   let gateway: GameGateway | null = null;
   let connectedAnywhere: (playerId: string) => Promise<boolean> = async () => false;
   let rooms: RoomRegistry | null = null;
@@ -78,10 +91,12 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
     id: conn.id,
     send: (message) => conn.send('inbox', message),
   });
-  const profiles = new StoredProfiles(store.db, content.profile.startingCredits, opts.newName);
+  const profiles = new StoredProfiles(store.db, () => live.current.profile.startingCredits, opts.newName);
   const ctx: UniverseContext = {
     db: store.db,
-    content,
+    get content() {
+      return live.current;
+    },
     logger,
     scheduler: new DurableScheduler({
       db: store.db,
@@ -95,7 +110,7 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
       bus: opts.bus,
     }),
     profiles,
-    structures: new StructureIndex((kind) => structureSpec(kind, content)?.hp ?? 1),
+    structures: new StructureIndex((kind) => structureSpec(kind, live.current)?.hp ?? 1),
     sims: new Map(),
     // Handlers run once started (below), when raids exists.
     changes: new SectorChanges(opts.bus, {
@@ -114,6 +129,7 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
     send: {
       toPlayer: (playerId, event, payload) => gateway?.sendToPlayer(playerId, event, payload),
       toSector: (sector, event, payload) => gateway?.broadcast(sector, event, payload),
+      toAll: (event, payload) => gateway?.sendToAll(event, payload),
     },
     async pushProfile(playerId) {
       const profile = await profiles.profile(playerId);
@@ -125,6 +141,19 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
   const raids = new Raids(ctx);
   const checkpoints = new SectorCheckpoints(ctx);
   const log = (what: string) => (err: unknown) => logger.error({ err }, what);
+  // Between two ticks (this runs on the event loop, never inside one): every sector simulates
+  // its next step with the new content, and every page hears of it before that step's snapshot.
+  let raidRules = live.current.raids;
+  live.onChange(({ content, version }) => {
+    for (const sim of ctx.sims.values()) sim.setContent(content);
+    ctx.send.toAll('content', { version, content });
+    const before = raidRules;
+    raidRules = content.raids;
+    raids
+      .scheduleChanged(before, content.raids, [...ctx.sims.keys()])
+      .catch(log('could not move the raid schedule to the tuned one'));
+  });
+  live.onProblem((problem) => ctx.send.toAll('content:problem', problem));
 
   const hooks: GatewayHooks = {
     commands: {
@@ -140,7 +169,8 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
       }),
     },
     connected(conn) {
-      conn.send('content', content);
+      conn.send('content', { version: live.version, content: live.current });
+      if (live.problem) conn.send('content:problem', live.problem);
       ctx.inbox.connected(conn.playerId, inboxConnection(conn)).catch(log('inbox delivery failed'));
       profiles
         .profile(conn.playerId)
@@ -169,6 +199,11 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
   return {
     hooks,
     identities: profiles,
+    raids: {
+      eventIn: (sector) => raids.eventIn(sector),
+      trigger: (sector) => raids.trigger(sector),
+      cancel: (sector) => raids.cancel(sector),
+    },
     async notify(playerId, message) {
       if (!(await profiles.profile(playerId))) return null;
       const seq = await ctx.inbox.post(store.db, playerId, message);
@@ -176,7 +211,7 @@ export async function createUniverse(opts: UniverseOptions): Promise<Universe> {
       return { seq, live: await connectedAnywhere(playerId) };
     },
     createSimulation(sector, tickRate) {
-      const sim = new SectorSimulation(sector, tickRate, content);
+      const sim = new SectorSimulation(sector, tickRate, live.current);
       checkpoints.restoreInto(sector, sim);
       sim.setLandmarks(ctx.structures.in(sector).map((s) => ({ x: s.x, y: s.y })));
       ctx.sims.set(sector, sim);

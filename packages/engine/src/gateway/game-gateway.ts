@@ -2,6 +2,7 @@ import {
   type ClientToServerEvents,
   clientEventSchemas,
   clientEventShortcuts,
+  type ErrorPayload,
   protocolError,
   type ServerToClientEvents,
 } from '@perihelion/protocol';
@@ -16,6 +17,7 @@ import { ConnectionContext, type GameSocket } from './connection-context.js';
 import type { GatewayHooks, PlayerConnection } from './gateway-hooks.js';
 import { DEFAULT_GUARD_LIMITS, type GuardLimits, InboundGuard } from './inbound-guard.js';
 import { tapInbound } from './inbound-tap.js';
+import type { RefusalStats } from './refusal-stats.js';
 import { SectorPresence, sectorRoomKey } from './sector-presence.js';
 import type { SessionRegistry } from './sessions.js';
 import { SocketLink } from './socket-link.js';
@@ -31,6 +33,8 @@ export interface GameGatewayOptions {
   guardLimits?: GuardLimits;
   /** A joined connection that sends nothing for this long is dropped. Default MEMBER_SILENCE_MS. */
   memberSilenceMs?: number;
+  /** Counts refused messages and abusive disconnects (GET /metrics). */
+  refusals?: RefusalStats;
 }
 
 /**
@@ -167,6 +171,30 @@ export class GameGateway {
     this.reportSector(playerId);
   }
 
+  /**
+   * An operator's kick: every game connection of the player on this node leaves its sector at once
+   * (no resume grace: the ship is gone), is told why (`error`, e.g. KICKED) and is closed with the
+   * whole connection it shares (chat included). How many connections were closed.
+   */
+  kick(playerId: string, error: ErrorPayload): number {
+    const session = this.opts.sessions.get(playerId);
+    if (!session) return 0;
+    const kicked = [...session.connections].flatMap((id) => this.contexts.get(id) ?? []);
+    for (const ctx of kicked) {
+      this.presence.leave(ctx, false);
+      ctx.link.sendError(error);
+      ctx.socket.disconnect(true);
+    }
+    session.saved = null;
+    this.reportSector(playerId);
+    return kicked.length;
+  }
+
+  /** Every game connection this node holds (an operator's view of who is online). */
+  liveConnections(): IterableIterator<ConnectionContext> {
+    return this.contexts.values();
+  }
+
   /** Tells everyone the server is going away and closes their connections. */
   shutdown(): void {
     clearInterval(this.silenceSweep);
@@ -207,6 +235,11 @@ export class GameGateway {
     for (const conn of this.connectionsOf(playerId)) conn.send(event, payload);
   }
 
+  /** Reliable send to every game connection of this node (e.g. the game's rules changed). */
+  sendToAll(event: string, payload: unknown): void {
+    for (const ctx of this.contexts.values()) ctx.send(event, payload);
+  }
+
   /** Reliable send to every connection whose avatar is in the sector. */
   broadcast(sector: string, event: string, payload: unknown): void {
     for (const id of this.nsp.adapter.rooms.get(sectorRoomKey(sector)) ?? [])
@@ -241,7 +274,9 @@ export class GameGateway {
         // A request that expects an answer gets its refusal as the answer, not only as an event.
         if (verdict.ack) verdict.ack({ ok: false, error: verdict.error });
         if (verdict.report) link.sendError(verdict.error);
+        this.opts.refusals?.messageRefused(this.nsp.name, verdict.error.code);
         if (verdict.abusive) {
+          this.opts.refusals?.abusiveDisconnect(this.nsp.name, verdict.error.code);
           log.warn({ code: verdict.error.code }, 'disconnecting abusive client');
           socket.disconnect(true);
         } else {
