@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -10,10 +9,5 @@ export default defineConfig({
     testTimeout: 120_000,
     // A suite's server opens a fresh PGlite (initdb), slow on a busy machine.
     hookTimeout: 120_000,
-    // Two test files at a time even on two cores (vitest's default there is one): most suites
-    // spend their time waiting on servers, timers, leases and the network rather than computing,
-    // and one at a time the suite no longer fits CI's half hour. Every test already waits for
-    // conditions, never for a speed, so a busier machine only makes them slower.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
