@@ -15,9 +15,25 @@ const step: PredictStep = (s, buttons) => {
 };
 
 /** Stands in for the server: applies the same rule to the inputs it received. */
-function serverState(start: number[], inputs: number[]): number[] {
-  return inputs.reduce<number[]>((s, b) => step(s, b), start);
+function serverState(start: number[], inputs: number[], rule: PredictStep = step): number[] {
+  return inputs.reduce<number[]>((s, b) => rule(s, b), start);
 }
+
+/** A thrust-only rule whose thrust can be tuned while it runs, as live content does. */
+function tunableRule(): { rule: PredictStep; tune(thrust: number): void } {
+  let thrust = 200;
+  return {
+    rule: (s, buttons) => {
+      const vx = f((s[2]! + (buttons & 1 ? thrust * DT : 0)) * 0.98);
+      return [f(s[0]! + vx * DT), s[1]!, vx, s[3]!, s[4]!];
+    },
+    tune(value) {
+      thrust = value;
+    },
+  };
+}
+
+const thrusting = (n: number) => Array.from({ length: n }, () => 1);
 
 const pattern = (i: number) => [1, 1, 5, 5, 1, 3, 0, 8, 1, 2][i % 10]!;
 
@@ -124,22 +140,18 @@ describe('Predictor', () => {
   });
 
   it('predicts unacknowledged inputs again when the rules change, so the server agrees without a correction', () => {
-    let thrust = 200;
-    const tunable: PredictStep = (s, buttons) => {
-      const vx = f((s[2]! + (buttons & 1 ? thrust * DT : 0)) * 0.98);
-      return [f(s[0]! + vx * DT), s[1]!, vx, s[3]!, s[4]!];
-    };
+    const { rule, tune } = tunableRule();
     const start = [0, 0, 0, 0, 0];
-    const p = new Predictor({ predict: tunable });
+    const p = new Predictor({ predict: rule });
     p.reset(start);
     for (let seq = 1; seq <= 10; seq++) p.step(seq, 1);
     // The server applied 4 of them, then switched to the new rules before the other 6.
-    const at4 = Array.from({ length: 4 }).reduce<number[]>((s) => tunable(s, 1), start);
+    const at4 = serverState(start, thrusting(4), rule);
     p.reconcile(at4, 4, 100);
-    thrust = 50;
+    tune(50);
     p.replayWithNewRules(110);
     for (let seq = 11; seq <= 12; seq++) p.step(seq, 1);
-    const at12 = Array.from({ length: 8 }).reduce<number[]>((s) => tunable(s, 1), at4);
+    const at12 = serverState(at4, thrusting(8), rule);
     const corrections = p.stats.corrections;
     p.reconcile(at12, 12, 200);
     expect(p.stats.corrections).toBe(corrections);
@@ -147,20 +159,15 @@ describe('Predictor', () => {
   });
 
   it('without the replay, the same rule change is a correction (what the replay avoids)', () => {
-    let thrust = 200;
-    const tunable: PredictStep = (s, buttons) => {
-      const vx = f((s[2]! + (buttons & 1 ? thrust * DT : 0)) * 0.98);
-      return [f(s[0]! + vx * DT), s[1]!, vx, s[3]!, s[4]!];
-    };
+    const { rule, tune } = tunableRule();
     const start = [0, 0, 0, 0, 0];
-    const p = new Predictor({ predict: tunable });
+    const p = new Predictor({ predict: rule });
     p.reset(start);
     for (let seq = 1; seq <= 10; seq++) p.step(seq, 1);
-    const at4 = Array.from({ length: 4 }).reduce<number[]>((s) => tunable(s, 1), start);
+    const at4 = serverState(start, thrusting(4), rule);
     p.reconcile(at4, 4, 100);
-    thrust = 50;
-    const at10 = Array.from({ length: 6 }).reduce<number[]>((s) => tunable(s, 1), at4);
-    p.reconcile(at10, 10, 200);
+    tune(50);
+    p.reconcile(serverState(at4, thrusting(6), rule), 10, 200);
     expect(p.stats.corrections).toBe(1);
   });
 });
