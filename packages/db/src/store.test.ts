@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadPgliteAssets } from './pglite-assets.js';
 import { players } from './schema.js';
 import { DEFAULT_PGLITE_SHARED_BUFFERS_MB, openStore, type Store } from './store.js';
 import { testStoreTargets } from './testing.js';
@@ -40,7 +41,8 @@ describe('PGlite data directory', () => {
     await first.db.insert(players).values({ id: 'p1', tokenHash: 'h1', name: 'Ada' });
     await first.close();
 
-    const second = await openStore({ dataDir });
+    // Reopened as a restarting server does it: PGlite's module compiled beforehand.
+    const second = await openStore({ dataDir, pgliteAssets: await loadPgliteAssets() });
     try {
       const rows = await second.db.select().from(players);
       expect(rows.map((r) => r.name)).toEqual(['Ada']);

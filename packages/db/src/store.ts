@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { lockDataDir } from './dir-lock.js';
+import type { PgliteAssets } from './pglite-assets.js';
 import { initPgliteDir } from './pglite-init.js';
 import * as schema from './schema.js';
 
@@ -34,6 +35,8 @@ export interface StoreOptions {
    * DEFAULT_PGLITE_SHARED_BUFFERS_MB; ignored with databaseUrl (a server's settings are its own).
    */
   pgliteSharedBuffersMb?: number | undefined;
+  /** PGlite's module and bundle, loaded beforehand (loadPgliteAssets); else PGlite loads them. */
+  pgliteAssets?: PgliteAssets | undefined;
 }
 
 export interface Store {
@@ -61,7 +64,11 @@ const migrationsFolder = join(
 export async function openStore(opts: StoreOptions): Promise<Store> {
   return opts.databaseUrl
     ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10)
-    : openPglite(opts.dataDir, opts.pgliteSharedBuffersMb ?? DEFAULT_PGLITE_SHARED_BUFFERS_MB);
+    : openPglite(
+        opts.dataDir,
+        opts.pgliteSharedBuffersMb ?? DEFAULT_PGLITE_SHARED_BUFFERS_MB,
+        opts.pgliteAssets,
+      );
 }
 
 /**
@@ -105,7 +112,11 @@ export function pgliteStartParams(sharedBuffersMb: number): string[] {
   ];
 }
 
-async function openPglite(dataDir: string | undefined, sharedBuffersMb: number): Promise<Store> {
+async function openPglite(
+  dataDir: string | undefined,
+  sharedBuffersMb: number,
+  assets: PgliteAssets | undefined,
+): Promise<Store> {
   const startParams = pgliteStartParams(sharedBuffersMb);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
@@ -115,7 +126,11 @@ async function openPglite(dataDir: string | undefined, sharedBuffersMb: number):
     // directory PGlite keeps everything in memory (tests that need no durability) and runs initdb
     // in this process.
     if (dataDir) await initPgliteDir(dataDir, startParams);
-    client = new PGlite({ dataDir, startParams });
+    client = new PGlite({
+      dataDir,
+      startParams,
+      ...(assets ? { pgliteWasmModule: assets.wasmModule, fsBundle: assets.fsBundle } : {}),
+    });
     await client.waitReady;
   } catch (err) {
     unlock();
