@@ -32,6 +32,24 @@ export interface HttpAppOptions {
  * HTTP side of the single port: health, metrics, sessions, the unload beacon and the built client.
  */
 export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
+  const { session, ...rest } = opts;
+  const shell = await createHttpShell(rest);
+  await shell.addSessionRoute(session);
+  return shell.app;
+}
+
+/** The HTTP app before its session route, which needs the store (see createHttpShell). */
+export interface HttpShell {
+  app: FastifyInstance;
+  addSessionRoute(session: HttpAppOptions['session']): Promise<void>;
+}
+
+/**
+ * Everything of the HTTP app that needs no store, which a restarting server builds while its
+ * predecessor still serves (the first Fastify instance of a process alone takes ~150 ms to make).
+ * The session route comes later; Fastify takes routes until it listens.
+ */
+export async function createHttpShell(opts: Omit<HttpAppOptions, 'session'>): Promise<HttpShell> {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     // Fastify's two lines per request are replaced by one access line, by kind (http/access-log.ts).
@@ -59,8 +77,6 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     reply.header('content-type', opts.metrics.contentType);
     return opts.metrics.metrics();
   });
-
-  await registerSessionRoute(app, { ...opts.session, logger: opts.logger, admitGuest });
 
   // sendBeacon posts text/plain; accept JSON in either content type.
   app.post(LEAVE_BEACON_PATH, async (req, reply) => {
@@ -91,5 +107,8 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
         .send('<h1>Perihelion server</h1><p>The web client is not built. Run <code>pnpm build</code>.</p>'),
     );
   }
-  return app;
+  return {
+    app,
+    addSessionRoute: (session) => registerSessionRoute(app, { ...session, logger: opts.logger, admitGuest }),
+  };
 }

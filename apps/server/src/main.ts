@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { startWhenTold } from './dev/warm-start.js';
 import { createLogger } from './logger.js';
-import { startServer } from './server.js';
+import { prepareServer } from './server.js';
 
 /** A shutdown that takes longer than this is cut short (within a typical 30 s kill grace). */
 const SHUTDOWN_LIMIT_MS = 20_000;
@@ -18,8 +18,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config);
-  // Under the dev runner (pnpm dev) this waits until the previous server has stopped.
-  const server = await startWhenTold(() => startServer(config, logger));
+  // Everything that needs no store is built first; under the dev runner (pnpm dev) that happens
+  // while the previous server still serves, and start() waits until it has stopped.
+  const prepared = await prepareServer(config, logger);
+  const server = await startWhenTold(() => prepared.start());
   logger.info({ url: server.url }, 'listening');
   if (process.stdout.isTTY) console.log(`\n  Perihelion is running: ${server.url}\n`);
 

@@ -1,21 +1,16 @@
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { openStore, type Store } from '@perihelion/db';
+import { loadPgliteAssets, openStore, type PgliteAssets, type Store } from '@perihelion/db';
 import {
   attachRealtime,
   type Bus,
   type Channels,
-  LocalBus,
-  LocalLeases,
   NodeLoads,
   openSocketAdapter,
   type Realtime,
-  RedisBus,
-  RedisLeases,
   type RoomLeases,
-  SessionTokens,
+  type SessionTokens,
   type SocketAdapter,
 } from '@perihelion/engine';
 import { PUBLISH_API_PREFIX, TUNING_PATH } from '@perihelion/protocol';
@@ -27,11 +22,11 @@ import { type ContentRuntime, openContent, tuningAccess } from './content/conten
 import { Tuning } from './content/tuning.js';
 import { tuningRoutes } from './content/tuning-routes.js';
 import { socketIoAccessLog } from './http/access-log.js';
-import { createHttpApp } from './http-app.js';
+import { createHttpShell, type HttpShell } from './http-app.js';
 import { createMessaging } from './messaging.js';
 import { createMetrics } from './metrics.js';
 import { publishApi } from './publish-api/publish-api.js';
-import { loadAuthSecret, secretFileIsShared } from './session/auth-secret.js';
+import { defaultNodeId, openBus, openLeases, sessionTokens } from './server-parts.js';
 import { accountSignIn } from './session/oidc-sign-in.js';
 import { createUniverse } from './universe/universe.js';
 
@@ -64,18 +59,92 @@ function randomPilotName(): string {
 
 /** Wires the game server together and starts listening. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  return (await prepareServer(config, logger)).start();
+}
+
+/** A server with everything built that needs no store: start() opens the store and listens. */
+export interface PreparedServer {
+  start(): Promise<RunningServer>;
+}
+
+/**
+ * The part of a start that touches nothing another server process may hold: the content (and its
+ * watch), the session signer, PGlite's compiled module and the HTTP app without its store-backed
+ * routes. A restarting development server (dev/warm-start.ts) does this while its predecessor
+ * still serves, so players wait only for the store to open and the rest to be wired.
+ */
+export async function prepareServer(config: Config, logger: Logger): Promise<PreparedServer> {
   const content = await openContent(config, logger);
-  const tokens = await sessionTokens(config, logger);
-  const store = await openStore({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR === ':memory:' ? undefined : resolve(config.DATA_DIR),
-  });
-  logger.info({ store: store.kind, location: store.location }, 'store open');
-  const nodeId = config.NODE_ID ?? defaultNodeId();
+  try {
+    const tokens = await sessionTokens(config, logger);
+    const pgliteAssets = config.DATABASE_URL ? undefined : await loadPgliteAssets();
+    const nodeId = config.NODE_ID ?? defaultNodeId();
+    const node: NodeState = { realtime: null, closing: false };
+    const metrics = createMetrics(() => nodeCounts(node.realtime));
+    const http = await createHttpShell({
+      logger,
+      webDist: config.WEB_DIST ? resolve(config.WEB_DIST) : defaultWebDist,
+      metrics: metrics.registry,
+      health: () => nodeCounts(node.realtime),
+      ready: () => !node.closing,
+      nodeId,
+      leave: (token) => node.realtime?.gateway.leaveByToken(token) ?? false,
+      http: config,
+    });
+    const prepared: Prepared = { content, tokens, nodeId, node, metrics, http };
+    let started = false;
+    return {
+      start: () => {
+        if (started) throw new Error('a prepared server starts once');
+        started = true;
+        return openAndStart(config, logger, prepared, pgliteAssets);
+      },
+    };
+  } catch (err) {
+    content.stop();
+    throw err;
+  }
+}
+
+/** What start() and close() share of the node: its realtime side once attached, and whether it drains. */
+interface NodeState {
+  realtime: Realtime | null;
+  closing: boolean;
+}
+
+function nodeCounts(realtime: Realtime | null) {
+  let players = 0;
+  for (const room of realtime?.rooms.all() ?? []) players += room.size;
+  return { connections: realtime?.gateway.connections ?? 0, players, sectors: realtime?.rooms.count ?? 0 };
+}
+
+interface Prepared {
+  content: ContentRuntime;
+  tokens: SessionTokens;
+  nodeId: string;
+  node: NodeState;
+  metrics: ReturnType<typeof createMetrics>;
+  http: HttpShell;
+}
+
+async function openAndStart(
+  config: Config,
+  logger: Logger,
+  prepared: Prepared,
+  pgliteAssets: PgliteAssets | undefined,
+): Promise<RunningServer> {
+  const { content, nodeId } = prepared;
+  let store: Store | null = null;
   let bus: Bus | null = null;
   let socketAdapter: SocketAdapter | null = null;
   let leases: RoomLeases | null = null;
   try {
+    store = await openStore({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.DATA_DIR === ':memory:' ? undefined : resolve(config.DATA_DIR),
+      pgliteAssets,
+    });
+    logger.info({ store: store.kind, location: store.location }, 'store open');
     bus = await openBus(config, nodeId, logger);
     leases = await openLeases(config, nodeId, logger);
     if (config.REDIS_URL) {
@@ -86,30 +155,29 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         report: (err, context) => logger.warn({ err, part: 'socket.io adapter' }, context),
       });
     }
-    return await startOn(config, logger, { content, tokens, store, bus, socketAdapter, leases, nodeId });
+    return await startOn(config, logger, { ...prepared, store, bus, socketAdapter, leases });
   } catch (err) {
     // Whatever was opened would keep the process alive (Redis connections, the database pool).
     await leases?.close().catch(() => {});
     await socketAdapter?.close().catch(() => {});
     await bus?.close().catch(() => {});
-    await store.close().catch(() => {});
+    await store?.close().catch(() => {});
+    await prepared.http.app.close().catch(() => {});
     content.stop();
     throw err;
   }
 }
 
-interface Opened {
-  content: ContentRuntime;
-  tokens: SessionTokens;
+interface Opened extends Prepared {
   store: Store;
   bus: Bus;
   socketAdapter: SocketAdapter | null;
   leases: RoomLeases;
-  nodeId: string;
 }
 
 async function startOn(config: Config, logger: Logger, opened: Opened): Promise<RunningServer> {
-  const { content, tokens, store, bus, socketAdapter, leases, nodeId } = opened;
+  const { content, tokens, store, bus, socketAdapter, leases, nodeId, node, metrics } = opened;
+  const app = opened.http.app;
   const universe = await createUniverse({
     store,
     content: content.live,
@@ -123,20 +191,12 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
   const tuning = new Tuning(store.db, content.live, bus, logger.child({ part: 'tuning' }));
   await tuning.start();
   const messaging = createMessaging(config, store.db, bus, logger, (node) => loads.isLive(node));
-  let realtime: Realtime | null = null;
-  let closing = false;
-  const counts = () => {
-    let players = 0;
-    for (const room of realtime?.rooms.all() ?? []) players += room.size;
-    return { connections: realtime?.gateway.connections ?? 0, players, sectors: realtime?.rooms.count ?? 0 };
-  };
-  const metrics = createMetrics(counts);
   const loads = new NodeLoads({
     bus,
     measure: () => {
-      const { players, connections } = counts();
-      const rooms = [...(realtime?.rooms.all() ?? [])].map((room) => room.id);
-      return { players, connections, rooms, draining: closing };
+      const { players, connections } = nodeCounts(node.realtime);
+      const rooms = [...(node.realtime?.rooms.all() ?? [])].map((room) => room.id);
+      return { players, connections, rooms, draining: node.closing };
     },
   });
   let drained: Promise<void> | null = null;
@@ -147,9 +207,9 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
    */
   const drain = (): Promise<void> => {
     drained ??= (async () => {
-      closing = true;
+      node.closing = true;
       loads.report();
-      const rt = realtime;
+      const rt = node.realtime;
       if (!rt) return;
       const moved = await rt.handOverAll(() => loads.placeNew());
       logger.info({ sectors: moved }, 'drained: sectors handed over');
@@ -161,21 +221,11 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     })();
     return drained;
   };
-  const app = await createHttpApp({
-    logger,
-    webDist: config.WEB_DIST ? resolve(config.WEB_DIST) : defaultWebDist,
-    metrics: metrics.registry,
-    health: counts,
-    ready: () => !closing,
-    nodeId,
-    leave: (token) => realtime?.gateway.leaveByToken(token) ?? false,
-    session: {
-      identities: universe.identities,
-      tokens,
-      adminToken: config.ADMIN_TOKEN,
-      accounts: accountSignIn(config, store.db, universe.identities, logger),
-    },
-    http: config,
+  await opened.http.addSessionRoute({
+    identities: universe.identities,
+    tokens,
+    adminToken: config.ADMIN_TOKEN,
+    accounts: accountSignIn(config, store.db, universe.identities, logger),
   });
   const admin = await mountAdminConsole(app, {
     credentials: { tokens, adminToken: config.ADMIN_TOKEN },
@@ -186,7 +236,7 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     universe,
     nodes: () => loads.nodes(),
     drain,
-    draining: () => closing,
+    draining: () => node.closing,
     metrics: metrics.registry,
     webDist: config.WEB_DIST ? resolve(config.WEB_DIST) : defaultWebDist,
     logger,
@@ -206,7 +256,7 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     channels: messaging.channels,
     sendToPlayer: (playerId, message) => universe.notify(playerId, message),
   });
-  realtime = attachRealtime({
+  const realtime = attachRealtime({
     httpServer: app.server,
     logger,
     nodeId,
@@ -231,6 +281,7 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
     stats: admin.roomStats(metrics.roomStats),
     refusals: metrics.refusals,
   });
+  node.realtime = realtime;
   const socketIoLog = socketIoAccessLog(logger, config.ACCESS_LOG_SOCKETIO);
   if (socketIoLog) realtime.io.engine.use(socketIoLog);
   messaging.attach(realtime);
@@ -280,69 +331,4 @@ async function startOn(config: Config, logger: Logger, opened: Opened): Promise<
       content.stop();
     },
   };
-}
-
-/** The host name and pid, in the characters a node id may have. */
-function defaultNodeId(): string {
-  return `${hostname().replace(/[^A-Za-z0-9_-]/g, '-')}-${process.pid}`.slice(-64);
-}
-
-/** Redis when the node is part of a cluster (REDIS_URL), else everything stays in this process. */
-async function openBus(config: Config, nodeId: string, logger: Logger): Promise<Bus> {
-  const log = logger.child({ part: 'bus' });
-  const report = (err: unknown, context: string) => log.warn({ err }, context);
-  if (!config.REDIS_URL) return new LocalBus(nodeId, report);
-  const bus = await RedisBus.connect({
-    url: config.REDIS_URL,
-    nodeId,
-    prefix: `${config.REDIS_PREFIX}bus:`,
-    report,
-  });
-  log.info({ node: nodeId }, 'joined the cluster bus on Redis');
-  return bus;
-}
-
-/** Sector leases in Redis when the node is part of a cluster; else this node runs every sector. */
-async function openLeases(config: Config, nodeId: string, logger: Logger): Promise<RoomLeases> {
-  if (!config.REDIS_URL) return new LocalLeases(nodeId);
-  const log = logger.child({ part: 'leases' });
-  return RedisLeases.connect({
-    url: config.REDIS_URL,
-    nodeId,
-    prefix: config.REDIS_PREFIX,
-    report: (err, context) => log.warn({ err }, context),
-  });
-}
-
-/** The session token signer, with its secret from the configuration or the secret file. */
-async function sessionTokens(config: Config, logger: Logger): Promise<SessionTokens> {
-  const { secret, source } = await loadAuthSecret(config);
-  switch (source.kind) {
-    case 'config':
-      logger.info('session tokens signed with AUTH_SECRET');
-      break;
-    case 'file':
-      if (config.DATABASE_URL) {
-        logger.warn(
-          'AUTH_SECRET is not set: this server signs sessions with its own generated secret, so a session from another server on the same database is refused here; give every server the same AUTH_SECRET',
-        );
-      }
-      logger.info(
-        { file: source.file },
-        source.created ? 'generated a session signing secret' : 'session signing secret loaded',
-      );
-      if (await secretFileIsShared(source.file)) {
-        logger.warn(
-          { file: source.file },
-          'the session secret file is readable by other users; chmod 600 it',
-        );
-      }
-      break;
-    case 'memory':
-      logger.info(
-        'session signing secret generated in memory (DATA_DIR=:memory:): sessions end with this process',
-      );
-      break;
-  }
-  return new SessionTokens({ secret, ttlSeconds: config.SESSION_TTL_S });
 }
