@@ -28,8 +28,13 @@ export interface ClientLinkOptions {
 
 const RENEW_TIMEOUT_MS = 10_000;
 const RENEW_ATTEMPTS = 3;
-/** Reconnect delay (before jitter) while a restarting server is expected back … */
-const RESTART_RETRY_MS = 250;
+/**
+ * Reconnect delays while a restarting server is expected back: the first attempts come after
+ * ~100 ms (jittered), later ones every quarter second, so a player is back within about that of
+ * the server listening again …
+ */
+const RESTART_RETRY_MS = 100;
+const RESTART_RETRY_MAX_MS = 250;
 /** … for at most this long; then the usual backoff again. */
 const RESTART_WINDOW_MS = 30_000;
 
@@ -166,7 +171,7 @@ export class ClientLink {
     const delay = this.manager.reconnectionDelay();
     const max = this.manager.reconnectionDelayMax();
     this.manager.reconnectionDelay(RESTART_RETRY_MS);
-    this.manager.reconnectionDelayMax(RESTART_RETRY_MS * 2);
+    this.manager.reconnectionDelayMax(RESTART_RETRY_MAX_MS);
     const restore = () => {
       clearTimeout(timer);
       this.manager.off('open', restore);

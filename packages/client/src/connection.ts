@@ -218,6 +218,9 @@ export class Connection {
       this.pinger.stop();
       this.silence.stop();
       this.setStatus('reconnecting');
+      // The sector is saved and about to run again: on another node, or (a node alone, stopping)
+      // on this one once it is back. Either way, look often until a connection opens.
+      this.link.expectServerBack();
       this.moveTo(moved.data.node);
     });
     socket.on('identity', (raw: unknown) => {
