@@ -13,7 +13,7 @@ import { ProbePilot, sleep } from './probe-pilot.js';
  * its sector, how long it was without a server, and checks its ship came back where it stopped.
  * It runs the old dev command (`tsx watch`) and the dev runner in turns on the same machine.
  *
- *   tsx src/dev/measure-restart.ts [--rounds 3] [--restarts 2] [--settle-ms 8000]
+ *   tsx src/dev/measure-restart.ts [--rounds 3] [--restarts 2] [--settle-ms 8000] [--only dev-runner]
  */
 
 type Mode = 'tsx-watch' | 'dev-runner';
@@ -28,11 +28,18 @@ const { values } = parseArgs({
     restarts: { type: 'string', default: '2' },
     /** Time between restarts, as between a developer's saves (the runner loads its standby then). */
     'settle-ms': { type: 'string', default: '8000' },
+    /** One of the two commands only (tsx-watch or dev-runner). */
+    only: { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
 const restarts = Number(values.restarts);
 const settleMs = Number(values['settle-ms']);
+const modes = (['tsx-watch', 'dev-runner'] as const).filter((mode) => !values.only || values.only === mode);
+if (modes.length === 0) {
+  console.error(`--only takes tsx-watch or dev-runner, not ${values.only}`);
+  process.exit(2);
+}
 
 const commands: Record<Mode, string[]> = {
   'tsx-watch': [
@@ -71,7 +78,7 @@ process.once('SIGINT', () => {
 });
 const samples: Sample[] = [];
 for (let round = 1; round <= rounds; round++) {
-  for (const mode of ['tsx-watch', 'dev-runner'] as const) {
+  for (const mode of modes) {
     samples.push(...(await measure(mode, round)));
   }
 }
@@ -180,7 +187,7 @@ async function until(check: () => boolean | Promise<boolean>, guardMs: number): 
 }
 
 function summarize(all: Sample[]): void {
-  for (const mode of ['tsx-watch', 'dev-runner'] as const) {
+  for (const mode of modes) {
     const mine = all.filter((s) => s.mode === mode);
     const clean = mine.filter((s) => s.clean);
     const rejoin = clean.map((s) => s.touchToRejoinMs).sort((a, b) => a - b);

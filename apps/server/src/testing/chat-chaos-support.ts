@@ -242,7 +242,8 @@ export class ChatChaos {
     const subs = p.channels.map((c) => `${c}: ${chat.subscription(c)?.state ?? 'none'}`).join(', ');
     const error = p.pilot?.lastError;
     const pilot = p.pilot
-      ? `pilot ${p.pilot.status} on ${p.pilot.node ?? '-'}${error ? ` after ${error.code}: ${error.message}` : ''}, `
+      ? `pilot ${p.pilot.status} on ${p.pilot.node ?? '-'}${error ? ` after ${error.code}: ${error.message}` : ''}, ` +
+        `${linkState(p.pilot.link.manager)}, `
       : '';
     return `${pilot}${subs}`;
   }
@@ -311,4 +312,25 @@ export class ChatChaos {
     );
     this.sends.push(send);
   }
+}
+
+/**
+ * What Socket.IO's manager is doing, from its private fields (a failing wait's message only): a
+ * link that stays down names whether it still plans a reconnect, and on which transport.
+ */
+function linkState(manager: unknown): string {
+  const m = manager as {
+    _readyState?: string;
+    _reconnecting?: boolean;
+    skipReconnect?: boolean;
+    backoff?: { attempts: number };
+    engine?: { readyState?: string; transport?: { name?: string } } | null;
+  };
+  const flags = [m._reconnecting ? 'reconnecting' : '', m.skipReconnect ? 'skipping reconnects' : '']
+    .filter(Boolean)
+    .join(', ');
+  return (
+    `link ${m._readyState ?? '?'}${flags ? ` (${flags})` : ''}, attempt ${m.backoff?.attempts ?? '?'}, ` +
+    `engine ${m.engine?.readyState ?? '-'} on ${m.engine?.transport?.name ?? '-'}`
+  );
 }
