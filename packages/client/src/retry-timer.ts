@@ -16,10 +16,14 @@ export class RetryTimer {
     return this.timer !== null;
   }
 
-  /** Runs `action` after the next backoff delay, unless a retry is already scheduled. */
-  schedule(action: () => void): void {
+  /**
+   * Runs `action` after the next backoff delay (or `atLeastMs`, when the server said how long to
+   * wait), unless a retry is already scheduled.
+   */
+  schedule(action: () => void, atLeastMs = 0): void {
     if (this.timer !== null) return;
-    const delay = Math.min(this.maxMs, this.baseMs * 2 ** this.attempt) * (0.5 + Math.random());
+    const backoff = Math.min(this.maxMs, this.baseMs * 2 ** this.attempt) * (0.5 + Math.random());
+    const delay = Math.max(backoff, atLeastMs);
     this.attempt++;
     this.timer = setTimeout(() => {
       this.timer = null;

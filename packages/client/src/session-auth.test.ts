@@ -1,8 +1,8 @@
 import type { SessionResponse } from '@perihelion/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionAuth, SessionError } from './session-auth.js';
+import { retryAfterMs, SessionAuth, SessionError } from './session-auth.js';
 
-type Answer = { status: number; body: unknown } | Error;
+type Answer = { status: number; body: unknown; headers?: Record<string, string> } | Error;
 
 /** A scripted session endpoint: answers in order, records what was asked. */
 class FakeEndpoint {
@@ -23,7 +23,10 @@ class FakeEndpoint {
     this.requests.push(body);
     const answer = this.answers.shift() ?? { status: 200, body: this.session(body) };
     if (answer instanceof Error) throw answer;
-    return new Response(JSON.stringify(answer.body), { status: answer.status });
+    return new Response(JSON.stringify(answer.body), {
+      status: answer.status,
+      headers: answer.headers ?? {},
+    });
   };
 
   session(req: Record<string, unknown>): SessionResponse {
@@ -123,6 +126,42 @@ describe('SessionAuth', () => {
       ['UNAVAILABLE', false],
     ]);
     auth.close();
+  });
+
+  it('waits as long as a limited server says (Retry-After) before asking again', async () => {
+    const endpoint = new FakeEndpoint(900_000).answering({
+      status: 429,
+      body: { error: { code: 'RATE_LIMITED', message: 'too many guests from this address' } },
+      headers: { 'retry-after': '30' },
+    });
+    const auth = new SessionAuth({
+      url: '',
+      fetch: endpoint.fetch,
+      retryDelayMs: 100,
+      retryDelayMaxMs: 1000,
+    });
+    const errors: [string, boolean][] = [];
+    auth.on('error', (e, permanent) => errors.push([e.code, permanent]));
+    const token = auth.current();
+    await vi.advanceTimersByTimeAsync(29_000);
+    // Its own backoff would have asked again after 50-150 ms.
+    expect(endpoint.requests).toHaveLength(1);
+    expect(errors).toEqual([['RATE_LIMITED', false]]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(await token).toBe('access-1');
+    expect(endpoint.requests).toHaveLength(2);
+    auth.close();
+  });
+
+  it('reads Retry-After as seconds or as a date, and ignores what it cannot read', () => {
+    const now = Date.UTC(2030, 0, 1);
+    expect(retryAfterMs('120', now)).toBe(120_000);
+    expect(retryAfterMs(new Date(now + 45_000).toUTCString(), now)).toBe(45_000);
+    expect(retryAfterMs(new Date(now - 5_000).toUTCString(), now)).toBe(0);
+    expect(retryAfterMs('soon', now)).toBe(0);
+    expect(retryAfterMs(null, now)).toBe(0);
+    // A client told to wait a day waits an hour, then asks again.
+    expect(retryAfterMs('86400', now)).toBe(3_600_000);
   });
 
   it('stops at a permanent refusal and says why', async () => {

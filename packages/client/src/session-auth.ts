@@ -174,7 +174,7 @@ export class SessionAuth {
             }
             this.events.emit('error', failed.error, failed.permanent);
             if (failed.permanent) reject(new SessionError(failed.error));
-            else this.retry.schedule(attempt);
+            else this.retry.schedule(attempt, failed.retryAfterMs);
           },
         );
       };
@@ -225,7 +225,8 @@ export class SessionAuth {
         : protocolError('UNAVAILABLE', `the session request was answered ${res.status}`);
       // The server refused what we send (bad name, wrong admin token): asking again cannot help.
       const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-      throw failure(error, permanent);
+      // A limit (429) or an overloaded server (503) may say when to come back; sooner is refused again.
+      throw failure(error, permanent, retryAfterMs(res.headers.get('retry-after'), Date.now()));
     }
     const session = sessionResponseSchema.safeParse(json);
     if (!session.success) {
@@ -270,13 +271,29 @@ class Failure extends Error {
   constructor(
     readonly error: ErrorPayload,
     readonly permanent: boolean,
+    /** The server's Retry-After, in ms from now (0: none). */
+    readonly retryAfterMs: number,
   ) {
     super(error.message);
   }
 }
 
-function failure(error: ErrorPayload, permanent: boolean): Failure {
-  return new Failure(error, permanent);
+function failure(error: ErrorPayload, permanent: boolean, retryAfter = 0): Failure {
+  return new Failure(error, permanent, retryAfter);
+}
+
+/** A Retry-After longer than this is taken as this: a client that waits hours looks broken. */
+const RETRY_AFTER_MAX_MS = 3_600_000;
+
+/**
+ * A Retry-After header (seconds, or an HTTP date) as ms from `now`; 0 when absent or unreadable.
+ * Exported for its tests.
+ */
+export function retryAfterMs(header: string | null, now: number): number {
+  if (header === null) return 0;
+  const text = header.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), RETRY_AFTER_MAX_MS) : 0;
 }
 
 function closedError(): ErrorPayload {
