@@ -65,4 +65,15 @@ describe('LiveContent', () => {
     live.setBase({ ...defaultContent, ship: { ...defaultContent.ship, thrust: 500 } }, () => 'content.json');
     expect(live.version).toBe(version);
   });
+
+  it('drops a tuned value whose path a file edit removes, and says which', () => {
+    const live = new LiveContent(defaultContent);
+    const tuned = { 'structures.shield-module.buildSeconds': 7, 'ship.maxSpeed': 123 };
+    expect(live.setTuned(tuned).ok).toBe(true);
+    const { 'shield-module': _removed, ...structures } = defaultContent.structures;
+    const result = live.setBase({ ...defaultContent, structures }, () => 'content.json');
+    expect(result).toMatchObject({ ok: true, dropped: ['structures.shield-module.buildSeconds'] });
+    expect(live.tuned).toEqual({ 'ship.maxSpeed': 123 });
+    expect(live.current.structures['shield-module']).toBeUndefined();
+  });
 });

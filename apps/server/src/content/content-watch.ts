@@ -67,8 +67,15 @@ export class ContentWatch {
     const result = this.live.setBase(read.raw, (issues) => read.fileFor(issues[0]?.path ?? ''));
     if (!result.ok) {
       this.logger.warn({ issues: result.issues }, 'invalid content: keeping the last good content');
-    } else if (result.version !== before) {
-      this.logger.info({ version: result.version }, 'content changed: applied live');
+    } else {
+      if (result.dropped.length > 0) {
+        this.logger.warn(
+          { paths: result.dropped },
+          'tuned values dropped: the content files no longer have these paths (they stay in the tuning history)',
+        );
+      }
+      if (result.version !== before)
+        this.logger.info({ version: result.version }, 'content changed: applied live');
     }
   }
 }

@@ -64,18 +64,24 @@ export class LiveContent {
    * New content files. Valid: they apply (with the tuned values on top) and any problem clears.
    * Invalid: `sourceOf` names the file to fix, the problem is reported and nothing else changes.
    */
-  setBase(raw: unknown, sourceOf: (issues: ContentIssue[]) => string): Candidate {
+  setBase(
+    raw: unknown,
+    sourceOf: (issues: ContentIssue[]) => string,
+  ): Candidate & {
+    /** Tuned paths the new files no longer have (dropped when they apply). */ dropped: string[];
+  } {
     const tuned = this.tunedStillFitting(raw);
+    const dropped = Object.keys(this.tunedValues).filter((path) => !(path in tuned));
     const candidate = this.evaluate(raw, tuned);
     if (!candidate.ok) {
       this.report({ source: sourceOf(candidate.issues), issues: candidate.issues });
-      return candidate;
+      return { ...candidate, dropped: [] };
     }
     this.base = raw;
     this.tunedValues = tuned;
     this.report(null);
     this.adopt(candidate);
-    return candidate;
+    return { ...candidate, dropped };
   }
 
   /** A file could not be read or parsed: reported, and the last good content stays. */
