@@ -59,6 +59,30 @@ describe('mining and construction', () => {
     expect(bogus).toMatchObject({ ok: false, error: { code: 'INVALID_PLACEMENT' } });
   });
 
+  it('a build sent again with its request id is the same build, paid once', async () => {
+    const c = client('websocket', { name: 'Resender' });
+    const join = accepted(await c.join('mine-5'));
+    const rich = await c.mineUntil(25);
+    const at = c.shipPosition(join);
+    // Sent twice at once (a retry racing the original), then once more after both were answered.
+    const [first, racing] = (await Promise.all([
+      c.build('station-core', at.x, at.y, 'req-1'),
+      c.build('station-core', at.x, at.y, 'req-1'),
+    ])) as BuildResult[];
+    const again = (await c.build('station-core', at.x, at.y, 'req-1')) as BuildResult;
+    if (!first?.ok) throw new Error(`the build was refused: ${JSON.stringify(first)}`);
+    for (const answer of [racing, again]) {
+      expect(answer).toMatchObject({ ok: true, structure: { id: first.structure.id } });
+    }
+    await eventually(() => c.profile()!.credits === rich.credits - 10, 'price paid');
+    const mine = [...c.structures().values()].filter((s) => s.ownerId === join.playerId);
+    expect(mine.map((s) => s.id)).toEqual([first.structure.id]);
+    // Without the key the same request is a new build (refused here: the spot is taken).
+    const unkeyed = (await c.build('station-core', at.x, at.y)) as BuildResult;
+    expect(unkeyed).toMatchObject({ ok: false, error: { code: 'INVALID_PLACEMENT' } });
+    expect(c.profile()!.credits).toBe(rich.credits - 10);
+  });
+
   it('cancelling your own build refunds it; nobody else can cancel it', async () => {
     const owner = client('websocket', { name: 'Owner' });
     const join = accepted(await owner.join('mine-3'));

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, real, serial, text } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, real, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestampColumn as at, players } from './engine-schema.js';
 
 /* The game's world: what Perihelion stores beside the engine's tables. */
@@ -36,9 +36,14 @@ export const structures = pgTable(
     paidCredits: integer('paid_credits').notNull().default(0),
     /** The construction timer while building. */
     timerId: text('timer_id'),
+    /** The owner's key for the build request: the same key again is the same build, not another. */
+    requestId: text('request_id'),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('structures_sector_live').on(t.sector).where(sql`state in ('building', 'active')`)],
+  (t) => [
+    index('structures_sector_live').on(t.sector).where(sql`state in ('building', 'active')`),
+    uniqueIndex('structures_owner_request').on(t.ownerId, t.requestId),
+  ],
 );
 
 /** Checkpointed sector state that is not worth a write per change (e.g. ore left in asteroids). */

@@ -55,7 +55,16 @@ export type WorldEvent = z.infer<typeof worldEventSchema>;
 const kindIdSchema = z.string().min(1).max(40);
 const coordinateSchema = z.number().finite().min(-1e6).max(1e6);
 
-export const buildRequestSchema = z.object({ kind: kindIdSchema, x: coordinateSchema, y: coordinateSchema });
+export const buildRequestSchema = z.object({
+  kind: kindIdSchema,
+  x: coordinateSchema,
+  y: coordinateSchema,
+  /**
+   * A key the client picks for this build (a UUID, say): sent again, after an answer that never
+   * came, it is answered with the structure the first request started instead of a second build.
+   */
+  requestId: z.string().min(1).max(64).optional(),
+});
 export type BuildRequest = z.infer<typeof buildRequestSchema>;
 
 export const cancelRequestSchema = z.object({ id: z.string().min(1).max(64) });

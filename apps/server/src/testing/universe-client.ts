@@ -84,8 +84,10 @@ export class UniverseClient extends RawClient {
     return out;
   }
 
-  build(kind: string, x: number, y: number): Promise<unknown> {
-    return this.socket.timeout(10_000).emitWithAck('build', { kind, x, y });
+  build(kind: string, x: number, y: number, requestId?: string): Promise<unknown> {
+    return this.socket
+      .timeout(10_000)
+      .emitWithAck('build', { kind, x, y, ...(requestId ? { requestId } : {}) });
   }
 
   cancel(id: string): Promise<unknown> {

@@ -1,5 +1,5 @@
 import type { Tx } from '@perihelion/db';
-import { inventories, players, structures } from '@perihelion/db';
+import { inventories, isUniqueViolation, players, structures } from '@perihelion/db';
 import type { FiringTimer, PlayerConnection } from '@perihelion/engine';
 import { randomId } from '@perihelion/engine';
 import {
@@ -17,12 +17,21 @@ import {
   type CancelResult,
   type ErrorCode,
   protocolError,
+  type Structure,
 } from '@perihelion/protocol';
 import { and, eq, gte, sql } from 'drizzle-orm';
 import type { UniverseContext } from './context.js';
 import { KeyedLock } from './keyed-lock.js';
 
 export const CONSTRUCTION_TIMER = 'construction.complete';
+
+/** What a build costs and when it runs, decided before the transaction. */
+interface BuildPlan {
+  cost: { ore: number; credits: number };
+  now: Date;
+  completesAt: Date;
+  maxHp: number;
+}
 
 const refuse = (code: ErrorCode, message: string, event: string) =>
   ({ ok: false, error: protocolError(code, message, event) }) as const;
@@ -52,6 +61,9 @@ export class Construction {
 
   private async buildIn(sector: string, conn: PlayerConnection, req: BuildRequest): Promise<BuildResult> {
     const { ctx } = this;
+    // A request sent again (its answer was lost with a connection): the build it already started.
+    const earlier = req.requestId ? await this.startedBy(conn.playerId, req.requestId) : null;
+    if (earlier) return { ok: true, structure: earlier };
     const ship = ctx.sims.get(sector)?.focus(conn.playerId) ?? null;
     const placement = validatePlacement(
       {
@@ -71,7 +83,65 @@ export class Construction {
     const now = new Date();
     const completesAt = new Date(now.getTime() + buildDurationMs(req.kind, ctx.content));
     const maxHp = ctx.structures.maxHp(req.kind);
-    const created = await ctx.db.transaction(async (tx) => {
+    const created = await this.payAndStart(sector, conn.playerId, req, { cost, now, completesAt, maxHp });
+    if (created === 'duplicate') {
+      // The same request on another connection (or node) committed first: answer with its build.
+      const first = req.requestId ? await this.startedBy(conn.playerId, req.requestId) : null;
+      if (first) return { ok: true, structure: first };
+      return refuse('INTERNAL', 'the build could not be found after a duplicate request', 'build');
+    }
+    if (!created) {
+      return refuse(
+        'INSUFFICIENT_FUNDS',
+        `${structureName(req.kind, ctx.content)} costs ${cost.ore} ore${cost.credits ? ` and ${cost.credits} credits` : ''}`,
+        'build',
+      );
+    }
+    ctx.changes.structure(created);
+    await ctx.pushProfile(conn.playerId);
+    ctx.logger.info(
+      { player: conn.playerId, sector, kind: req.kind, id: created.id },
+      'construction started',
+    );
+    return { ok: true, structure: created };
+  }
+
+  /** The structure this player's request `requestId` started, as it is now; null if none. */
+  private async startedBy(playerId: string, requestId: string): Promise<Structure | null> {
+    const [found] = await this.ctx.db
+      .select({ s: structures, ownerName: players.name })
+      .from(structures)
+      .innerJoin(players, eq(players.id, structures.ownerId))
+      .where(and(eq(structures.ownerId, playerId), eq(structures.requestId, requestId)));
+    return found ? this.ctx.structures.wire(found.s, found.ownerName) : null;
+  }
+
+  /**
+   * Pays, creates the structure and schedules its completion in one transaction. Null: the player
+   * cannot afford it; 'duplicate': a structure with the same request id exists (nothing was paid).
+   */
+  private async payAndStart(
+    sector: string,
+    playerId: string,
+    req: BuildRequest,
+    plan: BuildPlan,
+  ): Promise<Structure | null | 'duplicate'> {
+    try {
+      return await this.insertPaid(sector, playerId, req, plan);
+    } catch (err) {
+      if (req.requestId && isUniqueViolation(err)) return 'duplicate';
+      throw err;
+    }
+  }
+
+  private insertPaid(
+    sector: string,
+    playerId: string,
+    req: BuildRequest,
+    { cost, now, completesAt, maxHp }: BuildPlan,
+  ): Promise<Structure | null> {
+    const { ctx } = this;
+    return ctx.db.transaction(async (tx) => {
       const [paid] = await tx
         .update(inventories)
         .set({
@@ -80,7 +150,7 @@ export class Construction {
         })
         .where(
           and(
-            eq(inventories.playerId, conn.playerId),
+            eq(inventories.playerId, playerId),
             gte(inventories.ore, cost.ore),
             gte(inventories.credits, cost.credits),
           ),
@@ -98,7 +168,7 @@ export class Construction {
         .values({
           id,
           sector,
-          ownerId: conn.playerId,
+          ownerId: playerId,
           kind: req.kind,
           x: req.x,
           y: req.y,
@@ -109,28 +179,12 @@ export class Construction {
           paidOre: cost.ore,
           paidCredits: cost.credits,
           timerId: timer?.id ?? null,
+          requestId: req.requestId ?? null,
         })
         .returning();
-      const [owner] = await tx
-        .select({ name: players.name })
-        .from(players)
-        .where(eq(players.id, conn.playerId));
+      const [owner] = await tx.select({ name: players.name }).from(players).where(eq(players.id, playerId));
       return row ? ctx.structures.wire(row, owner?.name ?? '') : null;
     });
-    if (!created) {
-      return refuse(
-        'INSUFFICIENT_FUNDS',
-        `${structureName(req.kind, ctx.content)} costs ${cost.ore} ore${cost.credits ? ` and ${cost.credits} credits` : ''}`,
-        'build',
-      );
-    }
-    ctx.changes.structure(created);
-    await ctx.pushProfile(conn.playerId);
-    ctx.logger.info(
-      { player: conn.playerId, sector, kind: req.kind, id: created.id },
-      'construction started',
-    );
-    return { ok: true, structure: created };
   }
 
   async cancel(conn: PlayerConnection, req: CancelRequest): Promise<CancelResult> {

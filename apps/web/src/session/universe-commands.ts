@@ -10,6 +10,11 @@ export interface Point {
   y: number;
 }
 
+/** A build whose answer is lost is sent this many times in all before the player is told. */
+const KEYED_ATTEMPTS = 3;
+/** How long a lost answer waits for the connection to come back before it gives up. */
+const RECONNECT_WAIT_MS = 30_000;
+
 /**
  * The player's universe commands (build here, cancel the nearest own build), sent as requests the
  * server answers. The server decides; this only reports its answer as a toast. One request at a
@@ -27,7 +32,10 @@ export class UniverseCommands {
 
   build(kind: string, at: Point): void {
     const name = structureName(kind, this.content());
-    this.send('build', { kind, x: Math.round(at.x), y: Math.round(at.y) }, (answer) => {
+    // The key makes sending it again safe: an answer lost with the connection is asked for again,
+    // and the server answers with the build it started rather than starting (and charging) another.
+    const request = { kind, x: Math.round(at.x), y: Math.round(at.y), requestId: crypto.randomUUID() };
+    this.send('build', request, KEYED_ATTEMPTS, (answer) => {
       const result = buildResultSchema.safeParse(answer);
       if (!result.success) return this.toasts.push(`${name}: the server's answer made no sense`, 'error');
       if (!result.data.ok) return this.toasts.push(result.data.error.message, 'error');
@@ -55,7 +63,8 @@ export class UniverseCommands {
       return;
     }
     const name = structureName(nearest.kind, this.content());
-    this.send('cancel', { id: nearest.id }, (answer) => {
+    // Not sent again: a second cancel of a cancelled build is refused, which would read as failure.
+    this.send('cancel', { id: nearest.id }, 1, (answer) => {
       const result = cancelResultSchema.safeParse(answer);
       if (!result.success) return this.toasts.push(`${name}: the server's answer made no sense`, 'error');
       if (!result.data.ok) return this.toasts.push(result.data.error.message, 'error');
@@ -65,7 +74,7 @@ export class UniverseCommands {
     });
   }
 
-  private send(event: string, payload: unknown, answered: (answer: unknown) => void): void {
+  private send(event: string, payload: unknown, attempts: number, answered: (answer: unknown) => void): void {
     if (this.busy) return;
     const { status } = this.client;
     if (status !== 'connected') {
@@ -77,11 +86,39 @@ export class UniverseCommands {
       return;
     }
     this.busy = true;
-    this.client
-      .request(event, payload)
+    this.ask(event, payload, attempts)
       .then(answered, () => this.toasts.push('No answer from the server: try again', 'error'))
       .finally(() => {
         this.busy = false;
       });
+  }
+
+  /** The server's answer, asking again (once connected) when one is lost, up to `attempts` times. */
+  private async ask(event: string, payload: unknown, attempts: number): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.client.request(event, payload);
+      } catch (err) {
+        if (attempt >= attempts) throw err;
+        await this.connected();
+      }
+    }
+  }
+
+  /** Resolves once the client is connected (at once if it is); rejects if it is not within a while. */
+  private connected(): Promise<void> {
+    if (this.client.status === 'connected') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error('not connected again'));
+      }, RECONNECT_WAIT_MS);
+      const off = this.client.on('status', (status) => {
+        if (status !== 'connected') return;
+        clearTimeout(timer);
+        off();
+        resolve();
+      });
+    });
   }
 }
