@@ -154,8 +154,6 @@ describe.skipIf(skip !== null)('a cluster under chaos', () => {
           timeoutMs: REQUEST_TIMEOUT_MS,
           stopped,
           random,
-          started: async () =>
-            (await query('select id from structures where owner_id = $1', [p.playerId])).length > 0,
           describe: () => cc.describe(p),
         });
 

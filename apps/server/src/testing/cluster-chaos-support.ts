@@ -50,26 +50,23 @@ export async function requestUntilAnswered(
 export interface BuildOptions extends PatienceOptions {
   sector: string;
   random: () => number;
-  /** Whether the pilot's construction is in the store (an attempt whose answer was lost may have started it). */
-  started: () => Promise<boolean>;
   /** The pilot's state, for the failure message. */
   describe: () => string;
 }
 
 /**
- * One station core where the pilot's ship is, once the pilot is in the sector. Builds carry no
- * idempotency key: after an attempt without an answer, the store is asked whether it started
- * before trying again.
+ * One station core where the pilot's ship is, once the pilot is in the sector. Every attempt
+ * carries the same request id, so one whose answer was lost and that is sent again (perhaps to
+ * another node) is answered with the build it started, never a second one.
  */
 export async function buildWhereTheShipIs(p: Participant, opts: BuildOptions): Promise<void> {
   const pilot = p.pilot;
   if (!pilot) throw new Error(`P${p.index} is no pilot`);
   const deadline = Date.now() + opts.guardMs;
+  const requestId = `chaos-build-${p.playerId}`;
   let last = 'not tried yet';
-  let tried = false;
   let shift = { x: 0, y: 0 };
   for (;;) {
-    if (tried && (await opts.started())) return;
     if (opts.stopped() || Date.now() > deadline) {
       throw new Error(`P${p.index} could not start a build: ${last} (${opts.describe()})`);
     }
@@ -79,11 +76,10 @@ export async function buildWhereTheShipIs(p: Participant, opts: BuildOptions): P
       await pause(100);
       continue;
     }
-    tried = true;
     try {
       const at = { x: Math.round((own[0] ?? 0) + shift.x), y: Math.round((own[1] ?? 0) + shift.y) };
       const answer = buildResultSchema.parse(
-        await pilot.request('build', { kind: 'station-core', ...at }, opts.timeoutMs),
+        await pilot.request('build', { kind: 'station-core', ...at, requestId }, opts.timeoutMs),
       );
       if (answer.ok) return;
       last = `${answer.error.code}: ${answer.error.message}`;
