@@ -92,6 +92,8 @@ export const adminChartSchema = z.object({
   points: z.array(z.number()),
   /** The counter's value (or the gauge's) now. */
   now: z.number(),
+  /** How many nodes' samples it adds up (every node that answered the console in time). */
+  nodes: z.number().int().positive(),
 });
 export type AdminChart = z.infer<typeof adminChartSchema>;
 

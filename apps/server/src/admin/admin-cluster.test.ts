@@ -61,6 +61,15 @@ describe.skipIf(skip !== null)('the admin console across two nodes', () => {
     expect(overview.node).toBe(other);
     expect(overview.clustered).toBe(true);
     expect(overview.unanswered).toEqual([]);
+    // The charts add every node up: both players fly on the node that was not asked.
+    await admin.overviewUntil(
+      "the players chart with the other node's players",
+      (o) => {
+        const players = o.charts.find((chart) => chart.metric === 'perihelion_players');
+        return players?.nodes === 2 && players.now === 2;
+      },
+      GUARD_MS,
+    );
     expect(overview.nodes.find((n) => n.node === owner)?.sectors).toContain('console-cluster');
 
     // The kick goes to the node that holds Jon; the SDK gives up instead of reconnecting.

@@ -71,6 +71,7 @@ export async function mountAdminConsole(
       sectorStats,
       rtt,
       raidIn: (sector) => opts.universe.raids.eventIn(sector),
+      charts: () => samples.charts(),
     });
   const kickHere = (playerId: string, message: string) =>
     live().gateway.kick(playerId, protocolError('KICKED', message));
@@ -103,7 +104,6 @@ export async function mountAdminConsole(
         draining: opts.draining,
         localView: view,
         peers,
-        samples,
         audit,
       });
     },

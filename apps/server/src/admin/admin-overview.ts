@@ -4,7 +4,7 @@ import type { AdminOverview, AdminSector } from '@perihelion/protocol';
 import type { AdminPeers } from './admin-peers.js';
 import type { AdminAudit } from './audit-log.js';
 import { channelDigest } from './channel-digest.js';
-import type { MetricSamples } from './metric-samples.js';
+import { sumCharts } from './metric-samples.js';
 import type { NodeView } from './node-view.js';
 import { pendingTimers } from './pending-timers.js';
 
@@ -23,7 +23,6 @@ export interface OverviewSources {
   /** This node's sectors and players. */
   localView(): NodeView;
   peers: AdminPeers;
-  samples: MetricSamples;
   audit: AdminAudit;
 }
 
@@ -75,7 +74,8 @@ export async function adminOverview(src: OverviewSources): Promise<AdminOverview
     timers: timers.timers,
     timersPending: timers.total,
     channels,
-    charts: src.samples.charts(),
+    // Every node that answered, added up: the console charts the cluster, not the node it asks.
+    charts: sumCharts(views.map((v) => v.charts)),
     actions,
   };
 }

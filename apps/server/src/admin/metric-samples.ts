@@ -64,6 +64,7 @@ export class MetricSamples {
       everyMs: this.everyMs,
       points: [...(this.points.get(metric) ?? [])],
       now: this.latest.get(metric) ?? 0,
+      nodes: 1,
     }));
   }
 
@@ -89,4 +90,26 @@ export class MetricSamples {
     const { values } = await metric.get();
     return values.reduce((sum, v) => sum + v.value, 0);
   }
+}
+
+/**
+ * The charts of several nodes as one: each metric's points added up newest to newest (the nodes
+ * sample at the same rate, not at the same instants, so a point is the sum of the nodes' samples
+ * of about that moment), and the values now. The first list's metrics, in its order.
+ */
+export function sumCharts(perNode: readonly (readonly AdminChart[])[]): AdminChart[] {
+  const [first = [], ...rest] = perNode;
+  return first.map((chart) => {
+    const same = [chart, ...rest.flatMap((charts) => charts.filter((c) => c.metric === chart.metric))];
+    const length = Math.max(...same.map((c) => c.points.length));
+    const points = Array.from({ length }, (_, i) =>
+      same.reduce((sum, c) => sum + (c.points[c.points.length - length + i] ?? 0), 0),
+    );
+    return {
+      ...chart,
+      points,
+      now: same.reduce((sum, c) => sum + c.now, 0),
+      nodes: same.reduce((sum, c) => sum + c.nodes, 0),
+    };
+  });
 }

@@ -1,7 +1,9 @@
 import type { ConnectionContext, Realtime } from '@perihelion/engine';
 import {
+  type AdminChart,
   type AdminPlayer,
   type AdminSector,
+  adminChartSchema,
   adminPlayerSchema,
   adminSectorSchema,
   adminTransportSchema,
@@ -11,11 +13,12 @@ import { z } from 'zod';
 import type { HeartbeatRtt } from './heartbeat-rtt.js';
 import type { SectorStats } from './sector-stats.js';
 
-/** What one node runs and holds: its sectors and the players connected to it. */
+/** What one node runs and holds: its sectors, the players connected to it, and its charts. */
 export const nodeViewSchema = z.object({
   node: z.string(),
   sectors: z.array(adminSectorSchema),
   players: z.array(adminPlayerSchema),
+  charts: z.array(adminChartSchema),
 });
 export type NodeView = z.infer<typeof nodeViewSchema>;
 
@@ -25,6 +28,7 @@ export interface NodeViewSources {
   sectorStats: SectorStats;
   rtt: HeartbeatRtt;
   raidIn(sector: string): WorldEvent | null;
+  charts(): AdminChart[];
 }
 
 /** This node's sectors and players, as the admin console shows them. */
@@ -63,5 +67,5 @@ export function localNodeView(src: NodeViewSources): NodeView {
     });
   }
   players.sort((a, b) => a.name.localeCompare(b.name) || a.playerId.localeCompare(b.playerId));
-  return { node: src.nodeId, sectors, players };
+  return { node: src.nodeId, sectors, players, charts: src.charts() };
 }

@@ -36,7 +36,8 @@ export class Sparkline {
   update(chart: AdminChart): void {
     const seconds = Math.round((chart.points.length * chart.everyMs) / 1000);
     const span = seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${seconds} s`;
-    text(this.label, `${chart.label} · last ${span}`);
+    const across = chart.nodes > 1 ? ` · ${chart.nodes} nodes` : '';
+    text(this.label, `${chart.label} · last ${span}${across}`);
     const latest = chart.points.at(-1) ?? 0;
     text(
       this.figure,
