@@ -33,6 +33,8 @@ export interface TestClusterOptions {
   nodeIds?: readonly string[];
   /** More environment for every node. */
   env?: Record<string, string>;
+  /** A Redis of the test's own (default: TEST_REDIS_URL, with a key prefix of the cluster's own). */
+  redisUrl?: string;
   webDist?: string;
 }
 
@@ -54,13 +56,14 @@ export class TestCluster {
     const ids = opts.nodeIds ?? ['node-a', 'node-b'];
     const scratch = await createScratchDatabase(TEST_DATABASE_URL);
     const prefix = testRedisPrefix();
+    const redisUrl = opts.redisUrl ?? TEST_REDIS_URL;
     const nodes: ClusterNodeProcess[] = [];
     let haproxy: HaproxyProcess | null = null;
     const cleanUp = async () => {
       await haproxy?.stop();
       await Promise.all(nodes.map((n) => n.server.stop()));
       await scratch.drop();
-      await dropRedisPrefix(TEST_REDIS_URL, prefix);
+      await dropRedisPrefix(redisUrl, prefix);
     };
     try {
       // One after the other: the first migrates the schema.
@@ -68,7 +71,7 @@ export class TestCluster {
         const server = await GameServer.start({
           env: {
             DATABASE_URL: scratch.url,
-            REDIS_URL: TEST_REDIS_URL,
+            REDIS_URL: redisUrl,
             REDIS_PREFIX: prefix,
             AUTH_SECRET: 'one-secret-for-every-node-of-this-test-cluster',
             ADMIN_TOKEN: TEST_CLUSTER_ADMIN_TOKEN,
